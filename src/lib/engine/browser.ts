@@ -1,0 +1,69 @@
+/**
+ * DuckDB-WASM in a Web Worker behind the engine interface. The wasm and worker files are bundled by Vite
+ * (`?url` imports) and served from the site itself: no CDN, works on a closed hospital network.
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import type { Table } from 'apache-arrow';
+import type { Engine, FileSource } from './types';
+
+const BUNDLES: duckdb.DuckDBBundles = {
+  mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
+  eh: { mainModule: ehWasm, mainWorker: ehWorker }
+};
+
+export class BrowserEngine implements Engine {
+  private constructor(private db: duckdb.AsyncDuckDB, private conn: duckdb.AsyncDuckDBConnection, private worker: Worker) {}
+
+  static async create(): Promise<BrowserEngine> {
+    const bundle = await duckdb.selectBundle(BUNDLES);
+    const worker = new Worker(bundle.mainWorker!);
+    const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+    await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+    // No remote file systems or extension downloads: everything stays in the tab.
+    await db.open({ query: { castBigIntToDouble: false }, filesystem: { allowFullHTTPReads: false } });
+    const conn = await db.connect();
+    await conn.query(`SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;`);
+    return new BrowserEngine(db, conn, worker);
+  }
+
+  async query(sql: string): Promise<Table> {
+    return (await this.conn.query(sql)) as unknown as Table;
+  }
+
+  async registerFile(name: string, source: FileSource): Promise<string> {
+    if (source.kind === 'file') {
+      // DuckDB reads slices of the File lazily from the worker: no copy of the whole file in memory.
+      await this.db.registerFileHandle(name, source.file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    } else if (source.kind === 'bytes') {
+      await this.db.registerFileBuffer(name, source.bytes);
+    } else {
+      throw new Error('paths exist only in Node');
+    }
+    return name;
+  }
+
+  async dropFile(name: string): Promise<void> {
+    await this.db.dropFile(name);
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+    await this.db.terminate();
+    this.worker.terminate();
+  }
+}
+
+/** An InputFile for a browser File (dropped or picked). */
+export function inputFromFile(file: File, sample = false) {
+  return {
+    name: file.name,
+    source: { kind: 'file', file } as FileSource,
+    sample,
+    head: async () => new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()),
+    all: async () => new Uint8Array(await file.arrayBuffer())
+  };
+}
