@@ -1,0 +1,45 @@
+/**
+ * The selection every view shares: period, unit, physician, diagnosis group, gender, coarse age band.
+ * An episode counts in a period when any of its days falls in the period (domain.md).
+ */
+import { dateLit, lit } from '../sql';
+
+export interface Filters {
+  from: string | null;
+  to: string | null;
+  units: string[];
+  physicians: string[];
+  groups: string[];
+  genders: string[];
+  ageBands: string[];
+}
+
+export const NO_FILTERS: Filters = { from: null, to: null, units: [], physicians: [], groups: [], genders: [], ageBands: [] };
+
+function inList(col: string, values: string[]): string | null {
+  if (values.length === 0) return null;
+  const named = values.filter((v) => v !== '');
+  const parts = [];
+  if (named.length) parts.push(`${col} IN (${named.map(lit).join(', ')})`);
+  if (values.includes('')) parts.push(`${col} IS NULL`);
+  return `(${parts.join(' OR ')})`;
+}
+
+/** SQL boolean over the `episodes` columns. */
+export function whereSql(f: Filters): string {
+  const parts = [
+    f.to ? `start_date <= ${dateLit(f.to)}` : null,
+    f.from ? `end_date >= ${dateLit(f.from)}` : null,
+    inList('unit', f.units),
+    inList('physician', f.physicians),
+    inList('diagnosis_group', f.groups),
+    inList('gender', f.genders),
+    inList('age_band', f.ageBands)
+  ].filter((p): p is string => p !== null);
+  return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
+/** The selected episodes as a parenthesised relation. */
+export function selectionSql(f: Filters): string {
+  return `(SELECT * FROM episodes WHERE ${whereSql(f)})`;
+}

@@ -1,0 +1,155 @@
+/**
+ * The contract's summary (contract section 4): the figures the CLI prints and the overview shows.
+ * Every number comes from SQL over the `episodes` and `cert_ep` tables built by Dataset.build().
+ */
+import { z } from 'zod';
+import type { Engine } from '../engine/types';
+import { queryOne, queryRows } from '../engine/rows';
+import type { Dataset } from '../dataset';
+import { LENGTH_BANDS, EXTENSION_REASONS, WAITING_REASONS, lengthBandSql } from './domain';
+import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
+import { selectionSql, type Filters, NO_FILTERS } from './filters';
+import { listLit } from '../sql';
+
+const share = z.number().min(0).max(1).nullable();
+const count = z.number().int().min(0);
+const oeEntry = z.object({
+  id: z.string(), episodes: count, observed_over_90: count, expected_over_90: z.number(),
+  ratio: z.number().nullable(), flag: z.enum(['high', 'low']).nullable()
+});
+
+/** The CLI's JSON (contract section 4), validated before it is printed. */
+export const SummarySchema = z.object({
+  input: z.object({
+    rows_read: count, rows_accepted: count, rows_rejected: count,
+    shape: z.enum(['certificates', 'episodes', 'mixed']),
+    duplicates_merged: count, files: z.number().int()
+  }),
+  as_of: z.string(),
+  gap_days: z.number().int(),
+  selection: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+  episodes: z.object({ total: count, women: count, men: count, unknown_gender: count, ongoing: count }),
+  length: z.object({
+    median_km_days: z.number().int().nullable(),
+    median_km_ci: z.object({ low: z.number().int().nullable(), high: z.number().int().nullable() }),
+    over_90_share: share, over_180_share: share, over_365_share: share,
+    bands: z.record(z.string(), count)
+  }),
+  net_days: z.number(),
+  waiting: z.object({
+    extensions: count, waiting_extensions: count, waiting_net_days: z.number(),
+    by_reason: z.record(z.string(), count)
+  }),
+  gender: z.object({
+    median_km_days: z.object({ women: z.number().int().nullable(), men: z.number().int().nullable() }),
+    over_90_share: z.object({ women: share, men: share }),
+    mh_odds_ratio_over_90: z.object({
+      estimate: z.number().nullable(), ci_low: z.number().nullable(), ci_high: z.number().nullable()
+    })
+  }),
+  physicians: z.array(oeEntry),
+  units: z.array(oeEntry)
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+/** Strata for the gender comparison: diagnosis group × coarse age band. */
+export const GENDER_STRATA = `diagnosis_group, age_band`;
+export const OVER_90 = 'length_days > 90';
+
+async function oe(engine: Engine, rel: string, group: 'physician' | 'unit') {
+  const rows = await queryRows<OeRow>(engine, oeSql(rel, { group, outcome: OVER_90 }));
+  return rows.map((r) => ({
+    id: String(r.id), episodes: r.episodes, observed_over_90: r.observed, expected_over_90: r.expected,
+    ratio: r.ratio, flag: r.flag
+  }));
+}
+
+/** Certificates of the selected episodes, with `is_extension` (every certificate after an episode's first). */
+export function selectedCertificatesSql(rel: string): string {
+  return `(SELECT c.*, c.new_ep = 0 AS is_extension, e.episode_id FROM cert_ep c
+    JOIN ${rel} e ON e.shape = 'certificates' AND c.patient = e.patient AND c.ep_no = e.ep_no)`;
+}
+
+export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS): Promise<Summary> {
+  if (!ds.built) throw new Error('build() the dataset first');
+  const engine = ds.engine;
+  const rel = selectionSql(filters);
+
+  const head = await queryOne<Record<string, number | null>>(engine, `
+    SELECT count(*) AS total,
+      count(*) FILTER (WHERE gender = 'K') AS women,
+      count(*) FILTER (WHERE gender = 'M') AS men,
+      count(*) FILTER (WHERE gender IS NULL) AS unknown_gender,
+      count(*) FILTER (WHERE ongoing) AS ongoing,
+      avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) AS over_90,
+      avg(CASE WHEN length_days > 180 THEN 1.0 ELSE 0.0 END) AS over_180,
+      avg(CASE WHEN length_days > 365 THEN 1.0 ELSE 0.0 END) AS over_365,
+      avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE gender = 'K') AS over_90_women,
+      avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE gender = 'M') AS over_90_men,
+      coalesce(sum(net_days), 0) AS net_days
+    FROM ${rel}`);
+
+  const bandRows = await queryRows<{ band: string; n: number }>(engine,
+    `SELECT ${lengthBandSql('length_days')} AS band, count(*) AS n FROM ${rel} GROUP BY 1`);
+  const bands: Record<string, number> = {};
+  for (const b of LENGTH_BANDS) bands[b.id] = bandRows.find((r) => r.band === b.id)?.n ?? 0;
+
+  const km = await queryRows<KmMedianRow>(engine, kmMedianSql(rel));
+  const kmByGender = await queryRows<KmMedianRow>(engine, kmMedianSql(`(SELECT * FROM ${rel} WHERE gender IS NOT NULL)`, { group: 'gender' }));
+  const mh = await queryRows<MhRow>(engine, mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA }));
+
+  const certs = selectedCertificatesSql(rel);
+  const wait = await queryOne<{ extensions: number; waiting_extensions: number; waiting_net_days: number | null }>(engine, `
+    SELECT count(*) FILTER (WHERE is_extension) AS extensions,
+      count(*) FILTER (WHERE is_extension AND extension_reason IN (SELECT unnest(${listLit(WAITING_REASONS)}))) AS waiting_extensions,
+      coalesce(sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0)
+        FILTER (WHERE is_extension AND extension_reason IN (SELECT unnest(${listLit(WAITING_REASONS)})) ), 0) AS waiting_net_days
+    FROM ${certs}`);
+  const reasonRows = await queryRows<{ reason: string; n: number }>(engine, `
+    SELECT coalesce(extension_reason, 'none') AS reason, count(*) AS n FROM ${certs} WHERE is_extension GROUP BY 1`);
+  const by_reason: Record<string, number> = {};
+  for (const code of [...EXTENSION_REASONS, 'unknown', 'none']) by_reason[code] = reasonRows.find((r) => r.reason === code)?.n ?? 0;
+
+  const files = ds.files;
+  const shapes = ds.shapes;
+  const m = mh[0];
+  const summary: Summary = {
+    input: {
+      rows_read: files.reduce((a, f) => a + f.rowsRead, 0),
+      rows_accepted: files.reduce((a, f) => a + f.rowsAccepted, 0),
+      rows_rejected: files.reduce((a, f) => a + f.rowsRejected, 0),
+      shape: shapes.length === 1 ? shapes[0] : shapes.length === 0 ? 'certificates' : 'mixed',
+      duplicates_merged: files.reduce((a, f) => a + f.duplicates, 0),
+      files: files.length
+    },
+    as_of: ds.built.asOf,
+    gap_days: ds.built.gap,
+    selection: { from: filters.from, to: filters.to },
+    episodes: {
+      total: head.total ?? 0, women: head.women ?? 0, men: head.men ?? 0,
+      unknown_gender: head.unknown_gender ?? 0, ongoing: head.ongoing ?? 0
+    },
+    length: {
+      median_km_days: km[0]?.median ?? null,
+      median_km_ci: { low: km[0]?.ci_low ?? null, high: km[0]?.ci_high ?? null },
+      over_90_share: head.over_90, over_180_share: head.over_180, over_365_share: head.over_365,
+      bands
+    },
+    net_days: head.net_days ?? 0,
+    waiting: {
+      extensions: wait.extensions, waiting_extensions: wait.waiting_extensions,
+      waiting_net_days: wait.waiting_net_days ?? 0, by_reason
+    },
+    gender: {
+      median_km_days: {
+        women: kmByGender.find((r) => r.grp === 'K')?.median ?? null,
+        men: kmByGender.find((r) => r.grp === 'M')?.median ?? null
+      },
+      over_90_share: { women: head.over_90_women, men: head.over_90_men },
+      mh_odds_ratio_over_90: { estimate: m?.estimate ?? null, ci_low: m?.ci_low ?? null, ci_high: m?.ci_high ?? null }
+    },
+    physicians: await oe(engine, rel, 'physician'),
+    units: await oe(engine, rel, 'unit')
+  };
+  return SummarySchema.parse(summary);
+}
