@@ -4,7 +4,7 @@
  */
 import type { Engine, FileSource } from './engine/types';
 import { queryOne, queryRows } from './engine/rows';
-import { MACROS_SQL } from './ingest/macros';
+import { macrosSql } from './ingest/macros';
 import { SNIFF_BYTES, sniff, type Encoding, type RefusalCode, type Shape, type Sniffed } from './ingest/sniff';
 import {
   commitSql, DROP_STAGING_SQL, dropRejectTablesSql, fileCountsSql, removeFileSql, stagingSql, TABLES_SQL
@@ -91,7 +91,7 @@ export class Dataset {
 
   private async init(): Promise<void> {
     if (this.ready) return;
-    await this.engine.query(MACROS_SQL);
+    await this.engine.query(macrosSql(new Date().toISOString().slice(0, 10)));
     await this.engine.query(TABLES_SQL);
     this.ready = true;
   }

@@ -70,12 +70,17 @@ export function selectedCertificatesSql(rel: string): string {
     JOIN ${rel} e ON e.shape = 'certificates' AND c.patient = e.patient AND c.ep_no = e.ep_no)`;
 }
 
-export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS): Promise<Summary> {
-  if (!ds.built) throw new Error('build() the dataset first');
-  const engine = ds.engine;
-  const rel = selectionSql(filters);
+/** The headline figures of a selection (overview, report, CLI). */
+export interface Headline {
+  total: number; women: number; men: number; unknown_gender: number; ongoing: number;
+  over_90: number | null; over_180: number | null; over_365: number | null;
+  over_90_women: number | null; over_90_men: number | null; net_days: number;
+  median: number | null; median_low: number | null; median_high: number | null;
+  [k: string]: number | null;
+}
 
-  const head = await queryOne<Record<string, number | null>>(engine, `
+export async function headline(engine: Engine, rel: string): Promise<Headline> {
+  const head = await queryOne<Headline>(engine, `
     SELECT count(*) AS total,
       count(*) FILTER (WHERE gender = 'K') AS women,
       count(*) FILTER (WHERE gender = 'M') AS men,
@@ -88,13 +93,22 @@ export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS): Pro
       avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE gender = 'M') AS over_90_men,
       coalesce(sum(net_days), 0) AS net_days
     FROM ${rel}`);
+  const km = await queryRows<KmMedianRow>(engine, kmMedianSql(rel));
+  return { ...head, median: km[0]?.median ?? null, median_low: km[0]?.ci_low ?? null, median_high: km[0]?.ci_high ?? null };
+}
+
+export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS): Promise<Summary> {
+  if (!ds.built) throw new Error('build() the dataset first');
+  const engine = ds.engine;
+  const rel = selectionSql(filters);
+
+  const head = await headline(engine, rel);
 
   const bandRows = await queryRows<{ band: string; n: number }>(engine,
     `SELECT ${lengthBandSql('length_days')} AS band, count(*) AS n FROM ${rel} GROUP BY 1`);
   const bands: Record<string, number> = {};
   for (const b of LENGTH_BANDS) bands[b.id] = bandRows.find((r) => r.band === b.id)?.n ?? 0;
 
-  const km = await queryRows<KmMedianRow>(engine, kmMedianSql(rel));
   const kmByGender = await queryRows<KmMedianRow>(engine, kmMedianSql(`(SELECT * FROM ${rel} WHERE gender IS NOT NULL)`, { group: 'gender' }));
   const mh = await queryRows<MhRow>(engine, mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA }));
 
@@ -130,8 +144,8 @@ export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS): Pro
       unknown_gender: head.unknown_gender ?? 0, ongoing: head.ongoing ?? 0
     },
     length: {
-      median_km_days: km[0]?.median ?? null,
-      median_km_ci: { low: km[0]?.ci_low ?? null, high: km[0]?.ci_high ?? null },
+      median_km_days: head.median,
+      median_km_ci: { low: head.median_low, high: head.median_high },
       over_90_share: head.over_90, over_180_share: head.over_180, over_365_share: head.over_365,
       bands
     },

@@ -163,7 +163,11 @@ export const en: Messages = {
     days: (n: string) => `${n} days`,
     ci: (lo: string, hi: string) => `95 % CI ${lo}–${hi}`,
     none: '–',
-    noData: 'No episodes in the selection.'
+    noData: 'No episodes in the selection.',
+    perQuarter: 'Episodes per start quarter',
+    perQuarterDef: 'Episodes in the selection by the quarter they started, women and men.',
+    quarter: 'Quarter',
+    genderCol: 'Gender'
   },
   format: { decimal: '.', percentSuffix: ' %' },
   common: {

@@ -164,7 +164,11 @@ export const sv = {
     days: (n: string) => `${n} dagar`,
     ci: (lo: string, hi: string) => `95 % KI ${lo}–${hi}`,
     none: '–',
-    noData: 'Inga sjukfall i urvalet.'
+    noData: 'Inga sjukfall i urvalet.',
+    perQuarter: 'Sjukfall per startkvartal',
+    perQuarterDef: 'Antal sjukfall i urvalet efter det kvartal de började, kvinnor och män.',
+    quarter: 'Kvartal',
+    genderCol: 'Kön'
   },
   format: { decimal: ',', percentSuffix: ' %' },
   common: {

@@ -2,7 +2,7 @@
  * SQL macros for parsing cell values (contract section 1). Installed once per database by `installMacros`.
  * They are the single definition of every value format, used by the browser and the CLI alike.
  */
-import { listLit } from '../sql';
+import { dateLit, listLit } from '../sql';
 
 const WOMEN = ['K', 'KVINNA', 'KV', 'F', 'FEMALE', 'W', 'WOMAN', 'KVINNOR'];
 const MEN = ['M', 'MAN', 'MALE', 'MAN.', 'MÄN'];
@@ -27,7 +27,10 @@ function reasonCase(v: string): string {
   return `CASE ${whens} ELSE 'unknown' END`;
 }
 
-export const MACROS_SQL = `
+/** The macros; `today` ('YYYY-MM-DD') stands in for a missing reference date (no ICU in the browser build). */
+export function macrosSql(today: string): string {
+  const now = dateLit(today);
+  return `
 -- NULL for blank cells
 CREATE OR REPLACE MACRO sf_nz(v) AS NULLIF(trim(CAST(v AS VARCHAR)), '');
 
@@ -100,9 +103,9 @@ CREATE OR REPLACE MACRO sf_pnr_digits(v) AS regexp_replace(trim(v), '[^0-9]', ''
 CREATE OR REPLACE MACRO sf_pnr_year(v, ref) AS (
   CASE WHEN length(sf_pnr_digits(v)) = 12 THEN CAST(substr(sf_pnr_digits(v), 1, 4) AS INTEGER)
   ELSE 2000 + CAST(substr(sf_pnr_digits(v), 1, 2) AS INTEGER)
-    - CASE WHEN 2000 + CAST(substr(sf_pnr_digits(v), 1, 2) AS INTEGER) > year(coalesce(ref, current_date))
-             OR (2000 + CAST(substr(sf_pnr_digits(v), 1, 2) AS INTEGER) = year(coalesce(ref, current_date))
-                 AND substr(sf_pnr_digits(v), 3, 4) > strftime(coalesce(ref, current_date), '%m%d'))
+    - CASE WHEN 2000 + CAST(substr(sf_pnr_digits(v), 1, 2) AS INTEGER) > year(coalesce(ref, ${now}))
+             OR (2000 + CAST(substr(sf_pnr_digits(v), 1, 2) AS INTEGER) = year(coalesce(ref, ${now}))
+                 AND substr(sf_pnr_digits(v), 3, 4) > strftime(coalesce(ref, ${now}), '%m%d'))
            THEN 100 ELSE 0 END
     - CASE WHEN contains(v, '+') THEN 100 ELSE 0 END
   END);
@@ -131,3 +134,4 @@ CREATE OR REPLACE MACRO sf_csv_field(v, delim) AS (
       THEN '"' || replace(v, '"', '""') || '"'
     ELSE v END);
 `;
+}

@@ -1,0 +1,133 @@
+/**
+ * The dashboard's state: the engine, the loaded dataset, the shared filters and settings.
+ * One instance (`app`) used by every component.
+ */
+import type { Engine } from './engine/types';
+import { Dataset, type FileReport, type InputFile } from './dataset';
+import { catalogues, type Locale, type Messages } from './i18n';
+import { NO_FILTERS, type Filters } from './analysis/filters';
+import { DEFAULT_GAP } from './analysis/episodes';
+import { queryOne, queryRows } from './engine/rows';
+import { refusalSentence } from './ingest/messages';
+
+export const VIEWS = ['overview', 'durations', 'watch', 'waiting', 'equality', 'physicians', 'units', 'report', 'data'] as const;
+export type View = (typeof VIEWS)[number];
+
+export interface Options {
+  units: string[];
+  physicians: string[];
+  quarters: string[];
+  minDate: string | null;
+  maxDate: string | null;
+}
+
+export interface Refusal {
+  name: string;
+  sentence: string;
+}
+
+class AppState {
+  engine: Engine | null = null;
+  dataset = $state.raw<Dataset | null>(null);
+  status = $state<'starting' | 'loading' | 'ready' | 'error'>('starting');
+  error = $state<string | null>(null);
+  loadingName = $state<string | null>(null);
+  /** Bumped whenever the episodes table is rebuilt: views re-query when it changes. */
+  version = $state(0);
+  files = $state.raw<FileReport[]>([]);
+  refusals = $state.raw<Refusal[]>([]);
+  filters = $state<Filters>({ ...NO_FILTERS });
+  gap = $state(DEFAULT_GAP);
+  asOfSetting = $state<string | null>(null);
+  asOf = $state<string | null>(null);
+  options = $state.raw<Options>({ units: [], physicians: [], quarters: [], minDate: null, maxDate: null });
+  locale = $state<Locale>('sv');
+  view = $state<View>('overview');
+  /** Share mode: counts under 5 suppressed, physicians pseudonymised, no patient-level lists. */
+  share = $state(false);
+  pseudonymisePhysicians = $state(false);
+
+  get m(): Messages {
+    return catalogues[this.locale];
+  }
+
+  get hasSample(): boolean {
+    return this.files.some((f) => f.ok && f.sample);
+  }
+
+  async start(engine: Engine, sample: InputFile | null): Promise<void> {
+    this.engine = engine;
+    this.dataset = new Dataset(engine);
+    if (sample) await this.load([sample]);
+    else this.status = 'ready';
+  }
+
+  /** Load files. The first of the user's own files replaces the sample data. */
+  async load(inputs: InputFile[]): Promise<void> {
+    const ds = this.dataset;
+    if (!ds) return;
+    this.status = 'loading';
+    const refusals: Refusal[] = [];
+    try {
+      for (const input of inputs) {
+        this.loadingName = input.name;
+        const report = await ds.addFile(input);
+        if (!report.ok) {
+          refusals.push({ name: input.name, sentence: refusalSentence(this.m, report) });
+          continue;
+        }
+        // The sample data goes once a file of the user's own is actually usable.
+        if (!input.sample) {
+          for (const f of ds.files.filter((x) => x.sample)) await ds.removeFile(f.fileId);
+        }
+      }
+      this.refusals = refusals;
+      await this.rebuild();
+    } catch (e) {
+      this.error = String((e as Error).message ?? e);
+      this.status = 'error';
+    } finally {
+      this.loadingName = null;
+    }
+  }
+
+  async removeFile(fileId: number): Promise<void> {
+    if (!this.dataset) return;
+    await this.dataset.removeFile(fileId);
+    await this.rebuild();
+  }
+
+  async renameUnit(fileId: number, unit: string): Promise<void> {
+    if (!this.dataset) return;
+    await this.dataset.renameFileUnit(fileId, unit);
+    await this.rebuild();
+  }
+
+  /** Rebuild episodes (after a load, or when the gap or export date changes). */
+  async rebuild(): Promise<void> {
+    const ds = this.dataset;
+    if (!ds || !this.engine) return;
+    this.status = 'loading';
+    const built = await ds.build({ gap: this.gap, asOf: this.asOfSetting });
+    this.asOf = built.asOf;
+    const e = this.engine;
+    const units = await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1`);
+    const phys = await queryRows<{ v: string }>(e, `SELECT DISTINCT physician AS v FROM episodes WHERE physician IS NOT NULL ORDER BY 1`);
+    const quarters = await queryRows<{ v: string }>(e, `SELECT DISTINCT start_quarter AS v FROM episodes ORDER BY 1 DESC`);
+    const range = await queryOne<{ lo: string | null; hi: string | null }>(e,
+      `SELECT strftime(min(start_date), '%Y-%m-%d') AS lo, strftime(max(end_date), '%Y-%m-%d') AS hi FROM episodes`);
+    this.options = {
+      units: units.map((r) => r.v), physicians: phys.map((r) => r.v), quarters: quarters.map((r) => r.v),
+      minDate: range.lo, maxDate: range.hi
+    };
+    this.files = [...ds.files];
+    this.version++;
+    this.status = 'ready';
+  }
+
+  resetFilters(): void {
+    this.filters = { ...NO_FILTERS };
+  }
+}
+
+export const app = new AppState();
