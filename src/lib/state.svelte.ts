@@ -9,6 +9,7 @@ import { NO_FILTERS, type Filters } from './analysis/filters';
 import { DEFAULT_GAP } from './analysis/episodes';
 import { queryOne, queryRows } from './engine/rows';
 import { refusalSentence } from './ingest/messages';
+import { physicianLabel, primePhysicianAliases } from './privacy';
 
 export const VIEWS = ['overview', 'durations', 'watch', 'waiting', 'equality', 'physicians', 'units', 'report', 'data'] as const;
 export type View = (typeof VIEWS)[number];
@@ -116,6 +117,7 @@ class AppState {
     const quarters = await queryRows<{ v: string }>(e, `SELECT DISTINCT start_quarter AS v FROM episodes ORDER BY 1 DESC`);
     const range = await queryOne<{ lo: string | null; hi: string | null }>(e,
       `SELECT strftime(min(start_date), '%Y-%m-%d') AS lo, strftime(max(end_date), '%Y-%m-%d') AS hi FROM episodes`);
+    primePhysicianAliases(phys.map((r) => r.v));
     this.options = {
       units: units.map((r) => r.v), physicians: phys.map((r) => r.v), quarters: quarters.map((r) => r.v),
       minDate: range.lo, maxDate: range.hi
@@ -123,6 +125,11 @@ class AppState {
     this.files = [...ds.files];
     this.version++;
     this.status = 'ready';
+  }
+
+  /** A physician as shown (pseudonymised in share mode or when asked). */
+  physician(id: string | null): string {
+    return physicianLabel(id, this.share || this.pseudonymisePhysicians, this.locale === 'sv' ? 'Läkare' : 'Physician');
   }
 
   resetFilters(): void {
