@@ -10,6 +10,7 @@ import { DEFAULT_GAP } from './analysis/episodes';
 import { queryOne, queryRows } from './engine/rows';
 import { refusalSentence } from './ingest/messages';
 import { physicianLabel, primePhysicianAliases } from './privacy';
+import { ensureFmb } from './analysis/fmb';
 
 export const VIEWS = ['overview', 'durations', 'watch', 'waiting', 'equality', 'physicians', 'units', 'report', 'data'] as const;
 export type View = (typeof VIEWS)[number];
@@ -59,6 +60,7 @@ class AppState {
   async start(engine: Engine, sample: InputFile | null): Promise<void> {
     this.engine = engine;
     this.dataset = new Dataset(engine);
+    await ensureFmb(engine);
     if (sample) await this.load([sample]);
     else this.status = 'ready';
   }
