@@ -1,0 +1,129 @@
+/** Episodes by the national tools' merge rule (domain.md), from certificate and episode files. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { NodeEngine } from '../../src/lib/engine/node';
+import { queryRows } from '../../src/lib/engine/rows';
+import { Dataset } from '../../src/lib/dataset';
+import { fileFromPath } from '../../src/lib/node-input';
+import { summarize } from '../../src/lib/analysis/summary';
+import { bytesInput, SAMPLES } from './helpers';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('merge rule', () => {
+  let engine: NodeEngine;
+  let ds: Dataset;
+  beforeAll(async () => {
+    engine = await NodeEngine.create();
+    ds = new Dataset(engine, 'salt');
+    await ds.addFile(bytesInput('gap.csv', enc([
+      'patient_id,start_date,end_date,degree,physician,diagnosis',
+      // A: a 5-day gap (01-11..01-15) merges: 10 + 10 = 20 days
+      'A,2025-01-01,2025-01-10,100,D1,F43.2',
+      'A,2025-01-16,2025-01-25,50,D2,F43.8A',
+      // B: a 6-day gap (01-11..01-16) splits
+      'B,2025-01-01,2025-01-10,100,D1,M54.5',
+      'B,2025-01-17,2025-01-26,100,D1,M54.5',
+      // C: overlapping and contained periods count each day once: 01-01..01-20 ∪ 01-05..01-10 ∪ 01-15..01-31 = 31
+      'C,2025-01-01,2025-01-20,100,D1,J06.9',
+      'C,2025-01-05,2025-01-10,50,D1,J06.9',
+      'C,2025-01-15,2025-01-31,25,D3,J11',
+      // D: the gap is measured from the latest end so far (03-31), not the previous row's end (03-05):
+      // 04-05 is a 4-day gap after 03-31 → one episode of 31 + 6 = 37 days
+      'D,2025-03-01,2025-03-31,100,D1,S52.5',
+      'D,2025-03-02,2025-03-05,100,D1,S52.5',
+      'D,2025-04-05,2025-04-10,100,D1,S52.5'
+    ].join('\n') + '\n')));
+  });
+  afterAll(() => engine.close());
+
+  const episodes = async () => queryRows<{ patient: string; start_date: string; end_date: string; length_days: number; n_certificates: number; physician: string; diagnosis: string; degree: number }>(
+    engine, `SELECT patient, start_date, end_date, length_days, n_certificates, physician, diagnosis, degree FROM episodes ORDER BY patient, start_date`);
+
+  it('gap 5: a 5-day gap merges, a 6-day gap splits; overlaps once; attributes from the last certificate', async () => {
+    await ds.build({ gap: 5, asOf: '2025-06-30' });
+    expect(await episodes()).toEqual([
+      { patient: 'A', start_date: '2025-01-01', end_date: '2025-01-25', length_days: 20, n_certificates: 2, physician: 'D2', diagnosis: 'F43.8A', degree: 50 },
+      { patient: 'B', start_date: '2025-01-01', end_date: '2025-01-10', length_days: 10, n_certificates: 1, physician: 'D1', diagnosis: 'M54.5', degree: 100 },
+      { patient: 'B', start_date: '2025-01-17', end_date: '2025-01-26', length_days: 10, n_certificates: 1, physician: 'D1', diagnosis: 'M54.5', degree: 100 },
+      { patient: 'C', start_date: '2025-01-01', end_date: '2025-01-31', length_days: 31, n_certificates: 3, physician: 'D3', diagnosis: 'J11', degree: 25 },
+      { patient: 'D', start_date: '2025-03-01', end_date: '2025-04-10', length_days: 37, n_certificates: 3, physician: 'D1', diagnosis: 'S52.5', degree: 100 }
+    ]);
+  });
+
+  it('gap 6 merges B; gap 0 splits A; gap 5 again gives the first answer', async () => {
+    await ds.build({ gap: 6, asOf: '2025-06-30' });
+    expect((await episodes()).filter((e) => e.patient === 'B')).toEqual([
+      expect.objectContaining({ length_days: 20, n_certificates: 2 })
+    ]);
+    await ds.build({ gap: 0, asOf: '2025-06-30' });
+    expect((await episodes()).filter((e) => e.patient === 'A')).toHaveLength(2);
+    await ds.build({ gap: 5, asOf: '2025-06-30' });
+    expect((await episodes()).filter((e) => e.patient === 'A')).toHaveLength(1);
+  });
+
+  it('refuses a gap outside 0–90', async () => {
+    await expect(ds.build({ gap: 91 })).rejects.toThrow();
+  });
+
+  it('Kaplan–Meier time counts only days on or before as_of; ongoing when the last certificate has not ended', async () => {
+    await ds.build({ gap: 5, asOf: '2025-01-20' });
+    const rows = await queryRows(engine, `SELECT patient, length_days, km_days, km_event, ongoing FROM episodes WHERE patient IN ('A', 'C') ORDER BY patient`);
+    // A: days 01-01..01-10 (10) and 01-16..01-20 (5) on or before as_of
+    expect(rows).toEqual([
+      { patient: 'A', length_days: 20, km_days: 15, km_event: false, ongoing: true },
+      { patient: 'C', length_days: 31, km_days: 20, km_event: false, ongoing: true }
+    ]);
+  });
+});
+
+describe('episode files (the rehab tool list export)', () => {
+  it('reads "100% → 50%", "43 dagar", "45 år", Kvinna/Man and a blank end date as ongoing', async () => {
+    const engine = await NodeEngine.create();
+    const ds = new Dataset(engine, 'salt');
+    const text = '\uFEFFPersonnummer;Namn;Kön;Ålder;Diagnos;Startdatum;Slutdatum;Längd;Antal intyg;Grad;Läkare\r\n' +
+      '19800215-1235;Ivar Is;Man;45 år;F43.8A Utmattningssyndrom;2025-01-01;2025-02-12;43 dagar;3;100% → 50%;D1\r\n' +
+      'P2;Eva;Kvinna;30 år;M54.5;2025-06-01;;;1;100%;D2\r\n';
+    const r = await ds.addFile(bytesInput('rehab.csv', enc(text)));
+    expect(r).toMatchObject({ ok: true, shape: 'episodes', rowsAccepted: 2, namesDropped: ['Namn'], pseudonymised: 1 });
+    await ds.build({ gap: 5, asOf: '2025-06-30' });
+    const rows = await queryRows(engine, `SELECT gender, age, diagnosis, degree, length_days, km_days, n_certificates, ongoing, net_days FROM episodes ORDER BY start_date`);
+    expect(rows).toEqual([
+      { gender: 'M', age: 45, diagnosis: 'F43.8A', degree: 50, length_days: 43, km_days: 43, n_certificates: 3, ongoing: false, net_days: 21.5 },
+      { gender: 'K', age: 30, diagnosis: 'M54.5', degree: 100, length_days: 30, km_days: 30, n_certificates: 1, ongoing: true, net_days: 30 }
+    ]);
+    await engine.close();
+  });
+
+  it('the bundled rehab export sample loads', async () => {
+    const engine = await NodeEngine.create();
+    const ds = new Dataset(engine, 'salt');
+    const r = await ds.addFile(fileFromPath(join(SAMPLES, 'rehabstod-exempel.csv')));
+    expect(r).toMatchObject({ ok: true, shape: 'episodes', rowsRejected: 0 });
+    await ds.build({ gap: 5 });
+    const s = await summarize(ds);
+    expect(s.episodes.total).toBe(r.ok ? r.rowsAccepted - r.duplicates : -1);
+    expect(s.episodes.ongoing).toBeGreaterThan(0);
+    await engine.close();
+  });
+});
+
+describe('the bundled sample data', () => {
+  it('canonical CSV and the Swedish Excel export (Windows-1252, ;, personnummer) give the same summary', async () => {
+    const run = async (file: string) => {
+      const engine = await NodeEngine.create();
+      const ds = new Dataset(engine, 'salt');
+      const r = await ds.addFile(fileFromPath(join(SAMPLES, file)));
+      await ds.build({ gap: 5 });
+      const s = await summarize(ds);
+      await engine.close();
+      return { r, s };
+    };
+    const a = await run('intyg-exempel.csv');
+    const b = await run('intyg-exempel-excel.csv');
+    expect(b.r).toMatchObject({ ok: true, encoding: 'windows-1252', rowsRejected: 0, namesDropped: ['Patientnamn'] });
+    expect(a.s.episodes.total).toBeGreaterThanOrEqual(5000);
+    const round = (x: unknown) => JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v)));
+    expect(round(b.s)).toEqual(round(a.s));
+  }, 60_000);
+});

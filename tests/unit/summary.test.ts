@@ -1,0 +1,138 @@
+/**
+ * Every figure of the contract's summary (contract section 4) on tests/fixtures/contract-basic.csv,
+ * computed by hand. as_of = 2025-06-30, gap 5.
+ *
+ * Episodes (length = distinct days; km = days ≤ as_of; E = ended before as_of):
+ *  P1  K 40 psych 31-40 D1 U1: 01-01..01-31 (31) + 02-03..03-31 (57, gap 2 → merge) + 04-01..05-15 (45) = 133 E;
+ *      net 31 + 57·0.5 + 45·0.5 = 82
+ *  P2  M 35 musc 31-40 D1 U1: 14 E, net 14
+ *  P3  K 52 psych 51-60 D2 U1: 02-01..02-28 (28) + 03-06..03-31 (26; gap of 5 days → merge) = 54 E, net 54
+ *  P4a M 38 psych 31-40 D2 U2: 01-10..01-20 = 11 E (next starts after a 6-day gap → new episode)
+ *  P4b M 38 psych 31-40 D2 U2: 01-27..02-10 = 15 E (its reason is on a first certificate: not an extension)
+ *  P5  K 29 somatic 21-30 D2 U2: 05-01..05-07 ∪ 05-05..05-12 = 12 E (overlap counted once); net 7 + 8·0.5 = 11
+ *  P6  M 61 other 61+ D1 U2: 04-01..07-31 = 122, km 91, ongoing; net 122
+ *  P7  K 22 psych 21-30 D1 U1: 2024-11-01..2025-06-30 = 242, km 242, ongoing (ends on as_of, not before); net 242
+ *  P8  ? ?  factors unknown D2 U1: 20 E, net 20·0.25 = 5
+ *  P9  (personnummer 19800215-1235: M, 45) musc 41-50 D1 U1: 10 E, net 7.5 (its duplicate row merged)
+ *  P10 M 33 psych 31-40 D1 U2: 01-01..04-30 = 120 E, net 120
+ *  P11 K 36 psych 31-40 D2 U1: 20 E, net 20
+ *  P12 rejected: end before start.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFixtures } from './helpers';
+import { summarize, type Summary } from '../../src/lib/analysis/summary';
+import { NO_FILTERS } from '../../src/lib/analysis/filters';
+import type { NodeEngine } from '../../src/lib/engine/node';
+import type { Dataset } from '../../src/lib/dataset';
+
+let engine: NodeEngine;
+let ds: Dataset;
+let s: Summary;
+
+beforeAll(async () => {
+  ({ engine, ds } = await loadFixtures('contract-basic.csv'));
+  await ds.build({ gap: 5, asOf: '2025-06-30' });
+  s = await summarize(ds);
+});
+afterAll(() => engine.close());
+
+describe('contract summary on contract-basic.csv', () => {
+  it('input counts: every row accepted or rejected, the duplicate merged', () => {
+    expect(s.input).toEqual({ rows_read: 18, rows_accepted: 17, rows_rejected: 1, shape: 'certificates', duplicates_merged: 1, files: 1 });
+    expect(s.input.rows_read).toBe(s.input.rows_accepted + s.input.rows_rejected);
+  });
+
+  it('episodes', () => {
+    expect(s.episodes).toEqual({ total: 12, women: 5, men: 6, unknown_gender: 1, ongoing: 2 });
+  });
+
+  it('Kaplan–Meier median: S(15) = 7/12, S(20) = 7/12 · 5/7 = 5/12 ≤ 0.5 → 20', () => {
+    expect(s.length.median_km_days).toBe(20);
+  });
+
+  it('shares over 90/180/365 (planned length): 4/12, 1/12, 0', () => {
+    expect(s.length.over_90_share).toBeCloseTo(4 / 12, 12);
+    expect(s.length.over_180_share).toBeCloseTo(1 / 12, 12);
+    expect(s.length.over_365_share).toBe(0);
+  });
+
+  it('length bands', () => {
+    expect(s.length.bands).toEqual({ '0-14': 4, '15-30': 3, '31-60': 1, '61-90': 0, '91-180': 3, '181-364': 1, '365-730': 0, '731+': 0 });
+  });
+
+  it('net days: 82+14+54+11+15+11+122+242+5+7.5+120+20 = 703.5', () => {
+    expect(s.net_days).toBeCloseTo(703.5, 9);
+  });
+
+  it('waiting: 4 extensions (P1 ×2, P3, P5), one waiting (P1: 57 days × 50 % = 28.5 net days)', () => {
+    expect(s.waiting.extensions).toBe(4);
+    expect(s.waiting.waiting_extensions).toBe(1);
+    expect(s.waiting.waiting_net_days).toBeCloseTo(28.5, 9);
+    expect(s.waiting.by_reason).toMatchObject({ wait_treatment: 1, medical: 1, unknown: 1, none: 1, wait_surgery: 0 });
+  });
+
+  it('gender: KM medians 54 (women) and 14 (men); > 90 days 2/5 and 2/6', () => {
+    expect(s.gender.median_km_days).toEqual({ women: 54, men: 14 });
+    expect(s.gender.over_90_share.women).toBeCloseTo(0.4, 12);
+    expect(s.gender.over_90_share.men).toBeCloseTo(2 / 6, 12);
+  });
+
+  it('Mantel–Haenszel: one informative stratum (psych × 31-40: a=1 b=1 c=1 d=2) → OR 2, RGB variance 3.5', () => {
+    // R = ad/n = 2/5, S = bc/n = 1/5, P = 3/5, Q = 2/5;
+    // var = PR/(2R²) + (PS+QR)/(2RS) + QS/(2S²) = 0.75 + 1.75 + 1 = 3.5
+    const se = Math.sqrt(3.5);
+    expect(s.gender.mh_odds_ratio_over_90.estimate).toBeCloseTo(2, 9);
+    expect(s.gender.mh_odds_ratio_over_90.ci_low).toBeCloseTo(2 * Math.exp(-1.96 * se), 9);
+    expect(s.gender.mh_odds_ratio_over_90.ci_high).toBeCloseTo(2 * Math.exp(1.96 * se), 6);
+  });
+
+  it('physicians: O/E by indirect standardisation, no flag under 10 episodes', () => {
+    // stratum rates: psych|K|31-40 = 1/2, psych|M|31-40 = 1/3, other|M|61+ = 1, psych|K|21-30 = 1, others 0
+    // D1: P1 .5 + P2 0 + P6 1 + P7 1 + P9 0 + P10 1/3 = 17/6; O = 4
+    // D2: P3 0 + P4a 1/3 + P4b 1/3 + P5 0 + P8 0 + P11 .5 = 7/6; O = 0
+    const [d1, d2] = s.physicians;
+    expect(d1).toMatchObject({ id: 'D1', episodes: 6, observed_over_90: 4, flag: null });
+    expect(d1.expected_over_90).toBeCloseTo(17 / 6, 12);
+    expect(d1.ratio).toBeCloseTo(4 / (17 / 6), 12);
+    expect(d2).toMatchObject({ id: 'D2', episodes: 6, observed_over_90: 0, ratio: 0, flag: null });
+    expect(d2.expected_over_90).toBeCloseTo(7 / 6, 12);
+  });
+
+  it('units: U1 and U2 both O 2 / E 2', () => {
+    expect(s.units.map((u) => u.id)).toEqual(['U1', 'U2']);
+    for (const u of s.units) {
+      expect(u.observed_over_90).toBe(2);
+      expect(u.expected_over_90).toBeCloseTo(2, 12);
+      expect(u.ratio).toBeCloseTo(1, 12);
+    }
+    expect(s.units[0].episodes).toBe(7);
+    expect(s.units[1].episodes).toBe(5);
+  });
+
+  it('selection by period: episodes with any day in May 2025 (P1, P5, P6, P7)', async () => {
+    const may = await summarize(ds, { ...NO_FILTERS, from: '2025-05-01', to: '2025-05-31' });
+    expect(may.episodes.total).toBe(4);
+    expect(may.selection).toEqual({ from: '2025-05-01', to: '2025-05-31' });
+  });
+
+  it('as_of defaults to the latest start date (2025-06-01)', async () => {
+    const built = await ds.build({ gap: 5 });
+    expect(built.asOf).toBe('2025-06-01');
+    await ds.build({ gap: 5, asOf: '2025-06-30' });
+  });
+});
+
+describe('the Swedish Excel export of the same certificates gives the same figures', () => {
+  it('contract-basic-excel.csv (;, Windows-1252, personnummer, name column) = contract-basic.csv', async () => {
+    const other = await loadFixtures('contract-basic-excel.csv');
+    await other.ds.build({ gap: 5, asOf: '2025-06-30' });
+    const t = await summarize(other.ds);
+    const report = other.ds.files[0];
+    expect(report.encoding).toBe('windows-1252');
+    expect(report.namesDropped).toEqual(['Patientnamn']);
+    expect(report.pseudonymised).toBe(11);
+    const strip = (x: Summary) => JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)));
+    expect(strip(t)).toEqual(strip(s));
+    await other.engine.close();
+  });
+});
