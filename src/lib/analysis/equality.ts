@@ -1,0 +1,220 @@
+/**
+ * Gender equality (issue 5): do women and men with the same diagnosis get the same sick leave?
+ *
+ * The regional goal is sick leave that is "rätt, lagom, säker och jämställd". Raw differences between women and
+ * men mislead, because women more often have psychiatric diagnoses, which last longer. So besides the raw
+ * figures per diagnosis group, the gender difference is adjusted for case mix with the Mantel–Haenszel odds
+ * ratio of "> 90 days" (`OVER_90`), women (exposed) vs men (reference), Robins–Breslow–Greenland 95 % CI
+ * (`mhSql` in stats.ts). Strata: diagnosis group × coarse age band (`GENDER_STRATA`), within a diagnosis group
+ * the age band only. The overall estimate is exactly the CLI's `gender.mh_odds_ratio_over_90`.
+ *
+ * Every builder takes `rel`, the selected episodes (`selectionSql(filters)`), and returns SQL whose rows have
+ * only BIGINT/INTEGER, DOUBLE, VARCHAR and BOOLEAN columns (plain objects through `queryRows`).
+ */
+import { kmMedianSql, mhSql, type KmMedianRow, type MhRow } from './stats';
+import { GENDER_STRATA, OVER_90 } from './summary';
+import { intLit } from '../sql';
+
+/** The overall row of the per-group builders (`grp`). */
+export const ALL = 'all';
+
+/** A physician or unit gets an adjusted odds ratio only when each gender has at least this many episodes. */
+export const MIN_EPISODES_PER_GENDER = 10;
+
+/** Strata inside one diagnosis group: the coarse age band. */
+export const AGE_STRATA = 'age_band';
+
+/** The selection stacked twice: every episode once under its diagnosis group and once under 'all' (`eq_grp`). */
+function stackedSql(rel: string): string {
+  return `(SELECT *, diagnosis_group AS eq_grp FROM ${rel} UNION ALL SELECT *, '${ALL}' AS eq_grp FROM ${rel})`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Women's share of the episodes
+// ---------------------------------------------------------------------------------------------------------------
+
+export type WomenShareRow = {
+  /** Diagnosis group id, or 'all'. */
+  grp: string;
+  total: number;
+  women: number;
+  men: number;
+  /** Episodes whose gender is unknown (neither in the numerator nor in the denominator of the share). */
+  unknown: number;
+  /** women / (women + men); NULL when no episode of the group has a known gender. */
+  share_women: number | null;
+};
+
+/**
+ * Share of the episodes that are women's, overall ('all', first) and per diagnosis group (ordered by group id).
+ * The denominator is the episodes with a known gender (women + men); unknown gender is counted separately.
+ */
+export function womenShareSql(rel: string): string {
+  return `SELECT eq_grp AS grp,
+    CAST(count(*) AS BIGINT) AS total,
+    CAST(count(*) FILTER (WHERE gender = 'K') AS BIGINT) AS women,
+    CAST(count(*) FILTER (WHERE gender = 'M') AS BIGINT) AS men,
+    CAST(count(*) FILTER (WHERE gender IS NULL OR gender NOT IN ('K', 'M')) AS BIGINT) AS unknown,
+    CAST(CASE WHEN count(*) FILTER (WHERE gender IN ('K', 'M')) > 0
+      THEN count(*) FILTER (WHERE gender = 'K')::DOUBLE / count(*) FILTER (WHERE gender IN ('K', 'M')) END AS DOUBLE) AS share_women
+  FROM ${stackedSql(rel)}
+  GROUP BY eq_grp
+  ORDER BY eq_grp <> '${ALL}', eq_grp`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Women and men side by side, per diagnosis group
+// ---------------------------------------------------------------------------------------------------------------
+
+export type GenderFiguresRow = {
+  /** Diagnosis group id, or 'all'. */
+  grp: string;
+  /** 'K' or 'M'. */
+  gender: string;
+  episodes: number;
+  /** Share with length_days > 90 (planned length); NULL when no episode has a length. */
+  over_90: number | null;
+  /** Share whose current degree (last certificate) is below 100 %; NULL when no episode has a degree. */
+  part_time: number | null;
+  /** Mean net days (days × degree/100) per episode; NULL when none is known. */
+  net_days_per_episode: number | null;
+};
+
+/**
+ * Per diagnosis group and overall ('all'), women ('K') and men ('M'): episodes, share > 90 days, part-time share
+ * (current degree < 100 %), net days per episode. Ordered 'all' first, then by group id, women before men.
+ * Episodes of unknown gender are left out. Kaplan–Meier medians come from `genderMedianSql`.
+ */
+export function genderFiguresSql(rel: string): string {
+  return `SELECT eq_grp AS grp, gender,
+    CAST(count(*) AS BIGINT) AS episodes,
+    CAST(avg(CASE WHEN ${OVER_90} THEN 1.0 ELSE 0.0 END) FILTER (WHERE length_days IS NOT NULL) AS DOUBLE) AS over_90,
+    CAST(avg(CASE WHEN degree < 100 THEN 1.0 ELSE 0.0 END) FILTER (WHERE degree IS NOT NULL) AS DOUBLE) AS part_time,
+    CAST(avg(net_days) AS DOUBLE) AS net_days_per_episode
+  FROM ${stackedSql(rel)}
+  WHERE gender IN ('K', 'M')
+  GROUP BY eq_grp, gender
+  ORDER BY eq_grp <> '${ALL}', eq_grp, gender`;
+}
+
+/** Kaplan–Meier median per diagnosis group (or 'all') and gender (`genderMedianSql`). */
+export type GenderMedianRow = KmMedianRow & { group: string; gender: string };
+
+/**
+ * Kaplan–Meier median length per diagnosis group and gender, plus 'all' per gender: `kmMedianSql` grouped by
+ * "group|gender". Split `grp` with `splitGenderMedians`.
+ */
+export function genderMedianSql(rel: string): string {
+  return kmMedianSql(`(SELECT * FROM ${stackedSql(rel)} WHERE gender IN ('K', 'M'))`, { group: `eq_grp || '|' || gender` });
+}
+
+/** KM median rows with `grp` = "group|gender" → rows with `group` and `gender`. */
+export function splitGenderMedians(rows: KmMedianRow[]): GenderMedianRow[] {
+  return rows.map((r) => {
+    const [group, gender] = String(r.grp).split('|');
+    return { ...r, group, gender };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Adjusted: Mantel–Haenszel odds ratio of "> 90 days", women vs men
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The overall adjusted odds ratio: strata diagnosis group × coarse age band (`GENDER_STRATA`), one row with
+ * grp 'all'. Identical SQL to the CLI's `gender.mh_odds_ratio_over_90`.
+ */
+export function mhOverallSql(rel: string): string {
+  return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA });
+}
+
+/** Within each diagnosis group (grp = group id), strata = coarse age band. Ordered by group id. */
+export function mhByGroupSql(rel: string): string {
+  return mhSql(rel, { outcome: OVER_90, strata: AGE_STRATA, group: 'diagnosis_group' });
+}
+
+/**
+ * Per start quarter (grp = '2025-Q1', ordered), strata diagnosis group × coarse age band. Episodes of the latest
+ * quarters have had less time to pass 90 days, but the outcome is the planned length for women and men alike.
+ */
+export function mhTrendSql(rel: string): string {
+  return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA, group: 'start_quarter' });
+}
+
+/** Which way an adjusted ratio differs from 1 beyond chance: the whole 95 % CI above or below 1. */
+export type Direction = 'higher' | 'lower' | null;
+
+export function direction(r: { estimate: number | null; ci_low: number | null; ci_high: number | null }): Direction {
+  if (r.estimate === null || r.ci_low === null || r.ci_high === null) return null;
+  if (r.ci_low > 1) return 'higher';
+  if (r.ci_high < 1) return 'lower';
+  return null;
+}
+
+export type ProviderMhRow = {
+  /** The physician's or unit's id. */
+  id: string;
+  /** All the provider's episodes of women and men (with a length). */
+  women: number;
+  men: number;
+  /** Both genders have at least MIN_EPISODES_PER_GENDER episodes. */
+  enough: boolean;
+  /** Adjusted OR (women vs men) and 95 % CI; NULL when not `enough`, or when it cannot be estimated. */
+  estimate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Women and men in the strata with both genders (those the estimate rests on); 0 when not `enough`. */
+  women_used: number;
+  men_used: number;
+  strata_used: number;
+  /** 'higher' / 'lower' when the CI lies wholly above / below 1, else NULL. */
+  differs: Direction;
+};
+
+/**
+ * The adjusted odds ratio per physician or unit (strata diagnosis group × coarse age band within it), for every
+ * non-NULL provider in `rel`, only estimated where each gender has ≥ `minPerGender` episodes. Ordered by id,
+ * never by the estimate (no league table).
+ */
+export function mhByProviderSql(rel: string, by: 'physician' | 'unit', minPerGender = MIN_EPISODES_PER_GENDER): string {
+  const col = by === 'unit' ? 'unit' : 'physician';
+  const min = intLit(minPerGender);
+  return `WITH eq_prov AS (
+  SELECT CAST(${col} AS VARCHAR) AS id,
+    CAST(count(*) FILTER (WHERE gender = 'K') AS BIGINT) AS women,
+    CAST(count(*) FILTER (WHERE gender = 'M') AS BIGINT) AS men
+  FROM ${rel}
+  WHERE ${col} IS NOT NULL AND gender IN ('K', 'M') AND (${OVER_90}) IS NOT NULL
+  GROUP BY 1
+), eq_ok AS (
+  SELECT id FROM eq_prov WHERE women >= ${min} AND men >= ${min}
+), eq_mh AS (
+  ${mhSql(`(SELECT * FROM ${rel} WHERE CAST(${col} AS VARCHAR) IN (SELECT id FROM eq_ok))`, { outcome: OVER_90, strata: GENDER_STRATA, group: col })}
+)
+SELECT p.id, p.women, p.men, (p.women >= ${min} AND p.men >= ${min}) AS enough,
+  m.estimate, m.ci_low, m.ci_high,
+  CAST(coalesce(m.women, 0) AS BIGINT) AS women_used, CAST(coalesce(m.men, 0) AS BIGINT) AS men_used,
+  CAST(coalesce(m.strata_used, 0) AS BIGINT) AS strata_used,
+  CASE WHEN m.ci_low > 1 THEN 'higher' WHEN m.ci_high < 1 THEN 'lower' END AS differs
+FROM eq_prov p LEFT JOIN eq_mh m ON m.grp = p.id
+ORDER BY p.id`;
+}
+
+/** What the data holds for the adjustment: whether gender, age and diagnosis are known at all. */
+export type CoverageRow = {
+  total: number;
+  known_gender: number;
+  known_age: number;
+  valid_diagnosis: number;
+};
+
+/** How many selected episodes have a known gender, age and a valid diagnosis (to say what the data lacks). */
+export function coverageSql(rel: string): string {
+  return `SELECT CAST(count(*) AS BIGINT) AS total,
+    CAST(count(*) FILTER (WHERE gender IN ('K', 'M')) AS BIGINT) AS known_gender,
+    CAST(count(*) FILTER (WHERE age_band IS NOT NULL AND age_band <> 'unknown') AS BIGINT) AS known_age,
+    CAST(count(*) FILTER (WHERE diagnosis_group IS NOT NULL AND diagnosis_group <> 'invalid') AS BIGINT) AS valid_diagnosis
+  FROM ${rel}`;
+}
+
+export type { MhRow, KmMedianRow };
