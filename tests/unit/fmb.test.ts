@@ -3,9 +3,14 @@ import { NodeEngine } from '../../src/lib/engine/node';
 import { queryRows } from '../../src/lib/engine/rows';
 import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
-import { ensureFmb, FMB_2019, fmbEpisodesSql, installFmbSql } from '../../src/lib/analysis/fmb';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  decodeFmbBytes, ensureFmb, FMB_2019, FMB_TABLE_SQL, fmbBySql, fmbEpisodesSql, fmbLongestSql, fmbSummarySql, installFmbSql,
+  parseFmbCsv, type FmbByRow, type FmbOverrunRow, type FmbSummaryRow
+} from '../../src/lib/analysis/fmb';
 
-const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 let engine: NodeEngine;
 
@@ -110,5 +115,129 @@ describe('fmbEpisodesSql: longest prefix', () => {
     await engine.query(`DROP TABLE fmb`);
     await ensureFmb(engine);
     expect((await queryRows<{ n: number }>(engine, `SELECT count(*) AS n FROM fmb`))[0].n).toBe(FMB_2019.length);
+  });
+});
+
+describe('FMB comparisons on tests/fixtures/dur-km.csv (bundled table)', () => {
+  let e2: NodeEngine;
+  beforeAll(async () => {
+    e2 = await NodeEngine.create();
+    const ds = new Dataset(e2);
+    await ensureFmb(e2);
+    await ds.addFile(fileFromPath(fixture('dur-km.csv')));
+    await ds.build({ gap: 5, asOf: '2025-06-30' });
+  });
+  afterAll(async () => {
+    await e2?.close();
+  });
+  // Episodes (length, FMB code → max): P01 F43.8A 10 (F43.8 → 372), P02 M54.5 20 (14: +6), P03 F32.1 20 (F32 → 186),
+  // P04 F43.2 51 (93), P05 J06.9 30 (J06 → 14: +16), P06 F43.8A 120 (372), P07 S52.5 153 (84: +69),
+  // P08 F43.8A 182 (372), P09 F41.1 104 (28: +76), P10 M51.1 123 (M51 → 42: +81), P11 F43.8A 579 (372: +207),
+  // P12 R53 20 (no FMB code).
+
+  it('summary: 11 of 12 matched, 6 over', async () => {
+    const [r] = await queryRows<FmbSummaryRow>(e2, fmbSummarySql('episodes'));
+    expect(r).toMatchObject({ n: 12, matched: 11, over: 6 });
+    expect(r.share).toBeCloseTo(6 / 11, 12);
+  });
+
+  it('by FMB code, physician and unit', async () => {
+    const code = await queryRows<FmbByRow>(e2, fmbBySql('episodes', 'fmb_code'));
+    expect(code.map((r) => [r.key, r.fmb_max, r.n, r.over, r.mean_overrun])).toEqual([
+      ['F32', 186, 1, 0, null], ['F41.1', 28, 1, 1, 76], ['F43.2', 93, 1, 0, null],
+      // F43.8: P01, P06, P08, P11; only P11 over (207).
+      ['F43.8', 372, 4, 1, 207], ['J06', 14, 1, 1, 16], ['M51', 42, 1, 1, 81], ['M54.5', 14, 1, 1, 6], ['S52.5', 84, 1, 1, 69]
+    ]);
+    expect(code[3].share).toBe(0.25);
+    // Dr A: P01–P04 matched, P02 over (6) → 1/4. Dr B: P05–P08, P05 (16) and P07 (69) over → 2/4, mean 42.5.
+    // Dr C: P09–P11 matched (P12 not), all over: (76 + 81 + 207)/3 = 121.33.
+    const phys = await queryRows<FmbByRow>(e2, fmbBySql('episodes', 'physician'));
+    expect(phys.map((r) => [r.key, r.n, r.over, r.share])).toEqual([['Dr A', 4, 1, 0.25], ['Dr B', 4, 2, 0.5], ['Dr C', 3, 3, 1]]);
+    expect(phys[1].mean_overrun).toBe(42.5);
+    expect(phys[2].mean_overrun).toBeCloseTo(364 / 3, 12);
+    // Enhet Norr P01–P06: 6 matched, P02 and P05 over → 1/3, mean (6+16)/2 = 11.
+    // Enhet Syd P07–P12: 5 matched, P07, P09, P10, P11 over → 0.8, mean (69+76+81+207)/4 = 108.25.
+    const unit = await queryRows<FmbByRow>(e2, fmbBySql('episodes', 'unit'));
+    expect(unit.map((r) => [r.key, r.n, r.over, r.mean_overrun])).toEqual([['Enhet Norr', 6, 2, 11], ['Enhet Syd', 5, 4, 108.25]]);
+    expect(unit[0].share).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('longest overruns first', async () => {
+    const rows = await queryRows<FmbOverrunRow>(e2, fmbLongestSql('episodes', 4));
+    expect(rows.map((r) => [r.patient, r.fmb_code, r.length_days, r.fmb_max, r.fmb_overrun, r.ongoing])).toEqual([
+      ['P11', 'F43.8', 579, 372, 207, true], ['P10', 'M51', 123, 42, 81, false],
+      ['P09', 'F41.1', 104, 28, 76, true], ['P07', 'S52.5', 153, 84, 69, true]
+    ]);
+  });
+
+  it("a user's own table (one bad row) replaces the bundled one", async () => {
+    const parsed = parseFmbCsv(decodeFmbBytes(new Uint8Array(readFileSync(fixture('fmb-user.csv')))));
+    if (!parsed.ok) throw new Error('refused');
+    // Line 4 "F43;-5;Fel i raden": negative days → rejected with its line number; the other three rows kept.
+    expect(parsed.rowsRead).toBe(4);
+    expect(parsed.delimiter).toBe(';');
+    expect(parsed.rejects).toEqual([{ line: 4, code: 'negative_days', value: '-5', text: 'F43;-5;Fel i raden' }]);
+    expect(parsed.rows).toEqual([
+      { code: 'F43.8', max_days: 186, label: 'Utmattningssyndrom' },
+      { code: 'M54.5', max_days: 7, label: 'Lumbago, lätt arbete' },
+      { code: 'S52.5', max_days: 84, label: 'Distal radiusfraktur' }
+    ]);
+    await e2.query(installFmbSql(parsed.rows));
+    expect(await queryRows(e2, FMB_TABLE_SQL)).toEqual([
+      { code: 'F43.8', max_days: 186 }, { code: 'M54.5', max_days: 7 }, { code: 'S52.5', max_days: 84 }
+    ]);
+    // Matched now: P01 10, P06 120, P08 182, P11 579 (F43.8 → 186: only P11 over, by 393), P02 20 (M54.5 → 7: +13),
+    // P07 153 (S52.5 → 84: +69) → 6 matched, 3 over.
+    const [r] = await queryRows<FmbSummaryRow>(e2, fmbSummarySql('episodes'));
+    expect(r).toMatchObject({ n: 12, matched: 6, over: 3, share: 0.5 });
+    const top = await queryRows<FmbOverrunRow>(e2, fmbLongestSql('episodes'));
+    expect(top.map((x) => [x.patient, x.fmb_overrun])).toEqual([['P11', 393], ['P07', 69], ['P02', 13]]);
+  });
+});
+
+describe('parseFmbCsv', () => {
+  it('accepts `,` with English headers, quotes, CRLF, BOM and blank lines', () => {
+    const r = parseFmbCsv('\uFEFFcode,max_days,label\r\n"F43.8",186,"Utmattning, kognitiva"\r\n\r\nm54.5 , 14 ,\r\n');
+    expect(r).toEqual({
+      ok: true, delimiter: ',', rowsRead: 2, rejects: [],
+      rows: [{ code: 'F43.8', max_days: 186, label: 'Utmattning, kognitiva' }, { code: 'M54.5', max_days: 14 }]
+    });
+  });
+
+  it('rejects bad rows with line numbers and a reason', () => {
+    const r = parseFmbCsv([
+      'Diagnoskod;Max dagar', // 1 (header; "Max dagar" → max_dagar)
+      ';30', //                  2 missing code
+      'F32;', //                 3 missing days
+      'F33;12,5', //             4 not a whole number
+      'F34;-3', //               5 negative
+      'F35;abc', //              6 not a number
+      '12;30', //                7 not an ICD-10 code
+      'F36;30', //               8 ok
+      'F3.6;40', //              9 same code as line 8 (dots ignored)
+      'F37;10;x' //             10 more fields than the header
+    ].join('\n'));
+    if (!r.ok) throw new Error('refused');
+    expect(r.rows).toEqual([{ code: 'F36', max_days: 30 }]);
+    expect(r.rejects.map((x) => [x.line, x.code, x.value])).toEqual([
+      [2, 'missing_code', ''], [3, 'missing_days', ''], [4, 'bad_days', '12,5'], [5, 'negative_days', '-3'],
+      [6, 'bad_days', 'abc'], [7, 'bad_code', '12'], [9, 'duplicate', '8'], [10, 'too_many_fields', '']
+    ]);
+    expect(r.rowsRead).toBe(9);
+  });
+
+  it('refuses a file without the columns, an empty file, and one without a usable row', () => {
+    expect(parseFmbCsv('')).toMatchObject({ ok: false, code: 'empty' });
+    expect(parseFmbCsv('a;b\n1;2')).toMatchObject({ ok: false, code: 'no_header' });
+    const r = parseFmbCsv('code;max_days\nF43;x');
+    expect(r).toMatchObject({ ok: false, code: 'no_rows' });
+    expect(r.rejects.length).toBe(1);
+  });
+
+  it('decodes Windows-1252', () => {
+    const bytes = new Uint8Array([0x6b, 0x6f, 0x64, 0x3b, 0x64, 0x61, 0x67, 0x61, 0x72, 0x3b, 0x74, 0x65, 0x78, 0x74, 0x0a,
+      0x46, 0x33, 0x32, 0x3b, 0x39, 0x33, 0x3b, 0xe5, 0x6e, 0x67, 0x65, 0x73, 0x74]); // "kod;dagar;text\nF32;93;ångest"
+    const r = parseFmbCsv(decodeFmbBytes(bytes));
+    expect(r.ok && r.rows).toEqual([{ code: 'F32', max_days: 93, label: 'ångest' }]);
   });
 });

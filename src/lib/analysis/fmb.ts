@@ -12,6 +12,7 @@
  */
 import type { Engine } from '../engine/types';
 import { queryOne } from '../engine/rows';
+import { z } from 'zod';
 import { intLit, lit } from '../sql';
 
 export interface FmbRow {
@@ -99,3 +100,191 @@ export async function ensureFmb(engine: Engine): Promise<void> {
     `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'fmb'`);
   if (r.n === 0) await engine.query(installFmbSql(FMB_2019));
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Comparisons of the selected episodes with the table in use
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface FmbSummaryRow {
+  /** Episodes in the selection. */
+  n: number;
+  /** Episodes whose diagnosis matches an FMB code. */
+  matched: number;
+  /** Matched episodes longer than the FMB maximum. */
+  over: number;
+  /** over / matched; NULL when nothing matched. */
+  share: number | null;
+  [k: string]: number | null;
+}
+
+/** How many selected episodes were compared with the FMB table and how many run past its maximum. */
+export function fmbSummarySql(rel: string): string {
+  return `SELECT CAST(count(*) AS BIGINT) AS n,
+    CAST(count(fmb_max) AS BIGINT) AS matched,
+    CAST(count(*) FILTER (WHERE over_fmb) AS BIGINT) AS over,
+    CAST(count(*) FILTER (WHERE over_fmb) AS DOUBLE) / nullif(count(fmb_max), 0) AS share
+  FROM ${fmbEpisodesSql(rel)}`;
+}
+
+export const FMB_KEYS = ['fmb_code', 'physician', 'unit'] as const;
+export type FmbKey = (typeof FMB_KEYS)[number];
+
+export interface FmbByRow {
+  key: string | null;
+  /** The FMB maximum (only when key = fmb_code). */
+  fmb_max: number | null;
+  /** Matched episodes. */
+  n: number;
+  over: number;
+  share: number;
+  /** Mean days over the maximum among the episodes over it; NULL when none. */
+  mean_overrun: number | null;
+  [k: string]: string | number | null;
+}
+
+/** Share over the FMB maximum by the matched FMB code, physician or unit (matched episodes only), by key. */
+export function fmbBySql(rel: string, key: FmbKey): string {
+  return `SELECT ${key} AS key, ${key === 'fmb_code' ? 'CAST(max(fmb_max) AS INTEGER)' : 'CAST(NULL AS INTEGER)'} AS fmb_max,
+    CAST(count(*) AS BIGINT) AS n,
+    CAST(count(*) FILTER (WHERE over_fmb) AS BIGINT) AS over,
+    CAST(count(*) FILTER (WHERE over_fmb) AS DOUBLE) / count(*) AS share,
+    CAST(avg(fmb_overrun) AS DOUBLE) AS mean_overrun
+  FROM ${fmbEpisodesSql(rel)} WHERE fmb_max IS NOT NULL
+  GROUP BY ${key} ORDER BY ${key} NULLS LAST`;
+}
+
+export interface FmbOverrunRow {
+  episode_id: number;
+  patient: string;
+  start_date: string;
+  diagnosis: string;
+  fmb_code: string;
+  fmb_max: number;
+  length_days: number;
+  fmb_overrun: number;
+  ongoing: boolean;
+  physician: string | null;
+  unit: string | null;
+  [k: string]: string | number | boolean | null;
+}
+
+/** The `limit` longest overruns (patient-level: not for share mode). */
+export function fmbLongestSql(rel: string, limit = 20): string {
+  return `SELECT episode_id, patient, strftime(start_date, '%Y-%m-%d') AS start_date, diagnosis, fmb_code, fmb_max,
+    length_days, fmb_overrun, ongoing, physician, unit
+  FROM ${fmbEpisodesSql(rel)} WHERE over_fmb
+  ORDER BY fmb_overrun DESC, length_days DESC, episode_id LIMIT ${intLit(limit)}`;
+}
+
+/** The table in use, by code. */
+export const FMB_TABLE_SQL = `SELECT code, max_days FROM fmb ORDER BY code`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// A user's own FMB table (CSV with columns code;max_days)
+// ---------------------------------------------------------------------------------------------------------------
+
+export type FmbRejectCode = 'missing_code' | 'bad_code' | 'missing_days' | 'bad_days' | 'negative_days' | 'duplicate' | 'too_many_fields';
+
+export interface FmbReject {
+  /** Line number in the file (1 = the header). */
+  line: number;
+  code: FmbRejectCode;
+  /** The offending value (or, for a duplicate, the line it duplicates). */
+  value: string;
+  text: string;
+}
+
+export type FmbParseResult =
+  | { ok: true; rows: FmbRow[]; rejects: FmbReject[]; rowsRead: number; delimiter: string }
+  | { ok: false; code: 'empty' | 'no_header' | 'no_rows'; rejects: FmbReject[] };
+
+const CODE_HEADERS = ['code', 'kod', 'diagnos', 'diagnoskod', 'icd10', 'icd-10'];
+const DAYS_HEADERS = ['max_days', 'maxdays', 'max_dagar', 'maxdagar', 'max', 'dagar', 'days'];
+const LABEL_HEADERS = ['label', 'text', 'benamning', 'beskrivning', 'namn'];
+
+function normHeader(h: string): string {
+  return h.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, '_');
+}
+
+/** One CSV line into fields (double quotes with "" escapes). */
+function splitLine(line: string, delim: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"' && cur.trim() === '') { quoted = true; cur = ''; }
+    else if (ch === delim) { out.push(cur); cur = ''; }
+    else cur += ch;
+  }
+  out.push(cur);
+  return out.map((f) => f.trim());
+}
+
+/** Bytes of a user's file as text: UTF-8 (BOM removed), or Windows-1252 when not valid UTF-8. */
+export function decodeFmbBytes(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+/**
+ * Parse a user's FMB table: a header with a code column and a max_days column (Swedish names accepted, an
+ * optional label column), `;`, `,` or tab separated. A row is rejected (with its line number) when the code is
+ * missing or not an ICD-10 code prefix, the days are missing, not a whole number or negative, the code occurs on an earlier line, or the row
+ * has more fields than the header. Blank lines are skipped.
+ */
+export function parseFmbCsv(text: string): FmbParseResult {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const headerIndex = lines.findIndex((l) => l.trim() !== '');
+  if (headerIndex < 0) return { ok: false, code: 'empty', rejects: [] };
+  const headerLine = lines[headerIndex];
+  const delimiter = headerLine.includes(';') ? ';' : headerLine.includes('\t') ? '\t' : ',';
+  const headers = splitLine(headerLine, delimiter).map(normHeader);
+  const ci = headers.findIndex((h) => CODE_HEADERS.includes(h));
+  const di = headers.findIndex((h) => DAYS_HEADERS.includes(h));
+  const li = headers.findIndex((h) => LABEL_HEADERS.includes(h));
+  if (ci < 0 || di < 0) return { ok: false, code: 'no_header', rejects: [] };
+
+  const rows: FmbRow[] = [];
+  const rejects: FmbReject[] = [];
+  const seen = new Map<string, number>();
+  let rowsRead = 0;
+  for (let i = headerIndex + 1; i < lines.length; i++) {
+    const text = lines[i];
+    if (text.trim() === '') continue;
+    rowsRead++;
+    const line = i + 1;
+    const f = splitLine(text, delimiter);
+    const reject = (code: FmbRejectCode, value: string) => rejects.push({ line, code, value, text });
+    if (f.length > headers.length && f.slice(headers.length).some((x) => x !== '')) { reject('too_many_fields', ''); continue; }
+    const code = (f[ci] ?? '').trim().toUpperCase();
+    const days = (f[di] ?? '').trim();
+    if (!code) { reject('missing_code', ''); continue; }
+    if (!FmbRowSchema.shape.code.safeParse(code).success) { reject('bad_code', code); continue; }
+    const parsed = FmbRowSchema.safeParse({ code, days });
+    if (!parsed.success) {
+      reject(days === '' ? 'missing_days' : /^-\s*\d+$/.test(days) ? 'negative_days' : 'bad_days', days);
+      continue;
+    }
+    const key = code.replace(/[.\s]/g, '');
+    const earlier = seen.get(key);
+    if (earlier !== undefined) { reject('duplicate', String(earlier)); continue; }
+    seen.set(key, line);
+    const label = li >= 0 ? (f[li] ?? '').trim() : '';
+    rows.push({ code, max_days: parsed.data.days, ...(label ? { label } : {}) });
+  }
+  if (rows.length === 0) return { ok: false, code: 'no_rows', rejects };
+  return { ok: true, rows, rejects, rowsRead, delimiter };
+}
+
+const FmbRowSchema = z.object({
+  code: z.string().regex(/^[A-Z][0-9][0-9A-Z.]*$/),
+  days: z.string().regex(/^\d+$/).transform((s) => Number(s)).pipe(z.number().int().min(0).max(100000))
+});

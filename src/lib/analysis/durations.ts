@@ -1,0 +1,240 @@
+/**
+ * Durations: how long episodes last, who passes day 90 / 180 / 365, the degree of sick leave, and the
+ * rehab coordinator's watch list of ongoing episodes approaching a threshold.
+ *
+ * Every builder takes `rel`, the selected episodes (selectionSql), and returns SQL whose rows hold only
+ * numbers, strings, booleans and ISO dates. Gender strata are 'total', 'K' (women) and 'M' (men); an
+ * episode of unknown gender counts in 'total' only.
+ */
+import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandSql } from './domain';
+import { kmAtSql, kmCurveSql, kmMedianSql } from './stats';
+import { dateLit, intLit, lit } from '../sql';
+
+export const GENDER_COLUMNS = ['total', 'K', 'M'] as const;
+export type GenderColumn = (typeof GENDER_COLUMNS)[number];
+
+/** The ways the Kaplan–Meier curve can be split (the view's select). */
+export const KM_SPLITS = ['none', 'diagnosis_group', 'gender', 'unit'] as const;
+export type KmSplit = (typeof KM_SPLITS)[number];
+
+/** Longest day drawn on the survival chart. */
+export const KM_MAX_DAY = 400;
+
+/** Certificates-per-episode classes. */
+export const CERT_CLASSES = ['1', '2', '3', '4', '5', '6-9', '10+', 'unknown'] as const;
+
+export interface CountRow {
+  key: string;
+  grp: GenderColumn;
+  n: number;
+  /** n / all episodes of the gender column with a known key; NULL when that is 0. */
+  share: number | null;
+  [k: string]: string | number | null;
+}
+
+/**
+ * Counts of `keyExpr` per gender column (total, women, men) for every key in `keys` (zero rows included),
+ * with the share of the column. Keys not in the list are ignored (also in the shares' denominators).
+ */
+function countsByGenderSql(rel: string, keyExpr: string, keys: readonly string[]): string {
+  const keyValues = keys.map((k, i) => `(${lit(k)}, ${i})`).join(', ');
+  return `WITH k AS (SELECT * FROM (VALUES ${keyValues}) k(key, ord)),
+g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord)),
+d AS (SELECT ${keyExpr} AS key, gender FROM ${rel}),
+c AS (
+  SELECT key, 'total' AS grp, count(*) AS n FROM d GROUP BY key
+  UNION ALL
+  SELECT key, gender AS grp, count(*) AS n FROM d WHERE gender IN ('K', 'M') GROUP BY key, gender
+),
+t AS (SELECT grp, sum(n) AS tot FROM c WHERE key IN (SELECT key FROM k) GROUP BY grp)
+SELECT k.key, g.grp, CAST(coalesce(c.n, 0) AS BIGINT) AS n,
+  CAST(coalesce(c.n, 0) AS DOUBLE) / nullif(t.tot, 0) AS share
+FROM k CROSS JOIN g
+LEFT JOIN c ON c.key = k.key AND c.grp = g.grp
+LEFT JOIN t ON t.grp = g.grp
+ORDER BY k.ord, g.gord`;
+}
+
+/** Length bands of domain.md (length_days, planned length) per gender column: `CountRow` with key = band id. */
+export function lengthBandsSql(rel: string): string {
+  return countsByGenderSql(rel, lengthBandSql('length_days'), LENGTH_BANDS.map((b) => b.id));
+}
+
+/** Current degree (the last certificate's) per gender column: key '25' | '50' | '75' | '100' (NULL degrees left out). */
+export function degreesSql(rel: string): string {
+  return countsByGenderSql(rel, `CAST(degree AS VARCHAR)`, DEGREES.map(String));
+}
+
+export interface PartTimeRow {
+  grp: GenderColumn;
+  /** Episodes with a known degree. */
+  n: number;
+  part_time: number;
+  share: number | null;
+  [k: string]: string | number | null;
+}
+
+/** Part-time share (current degree < 100 %) per gender column, over episodes with a known degree. */
+export function partTimeSql(rel: string): string {
+  return `WITH d AS (SELECT degree, gender FROM ${rel} WHERE degree IS NOT NULL),
+g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord))
+SELECT g.grp, CAST(count(d.degree) AS BIGINT) AS n,
+  CAST(count(d.degree) FILTER (WHERE d.degree < 100) AS BIGINT) AS part_time,
+  CAST(count(d.degree) FILTER (WHERE d.degree < 100) AS DOUBLE) / nullif(count(d.degree), 0) AS share
+FROM g LEFT JOIN d ON g.grp = 'total' OR d.gender = g.grp
+GROUP BY g.grp, g.gord ORDER BY g.gord`;
+}
+
+/**
+ * Certificates per episode per gender column (key of CERT_CLASSES). An episode from an episode-shape file
+ * (Rehabstöd's list) whose row has no certificate count is 'unknown' rather than 1.
+ */
+export function certificatesSql(rel: string): string {
+  const n = `e.n_certificates`;
+  const known = `(e.shape = 'certificates' OR EXISTS (SELECT 1 FROM episode_input i
+    WHERE i.patient = e.patient AND CAST(i.rec AS BIGINT) = e.ep_no AND i.start_date = e.start_date AND i.certificates IS NOT NULL))`;
+  const key = `CASE WHEN NOT ${known} OR ${n} IS NULL THEN 'unknown' WHEN ${n} <= 5 THEN CAST(${n} AS VARCHAR)
+    WHEN ${n} <= 9 THEN '6-9' ELSE '10+' END`;
+  return countsByGenderSql(`(SELECT ${key} AS cert_class, e.gender FROM ${rel} e)`, 'cert_class', CERT_CLASSES);
+}
+
+export interface NetDaysRow {
+  quarter: string;
+  grp: GenderColumn;
+  net_days: number;
+  episodes: number;
+  [k: string]: string | number | null;
+}
+
+/**
+ * Net days (Σ days × degree / 100 over the episode's certificate periods, planned days included) by the
+ * quarter the episode started, per gender column.
+ */
+export function netDaysByQuarterSql(rel: string): string {
+  return `WITH g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord)),
+q AS (SELECT DISTINCT start_quarter FROM ${rel})
+SELECT q.start_quarter AS quarter, g.grp, CAST(coalesce(sum(e.net_days), 0) AS DOUBLE) AS net_days,
+  CAST(count(e.start_quarter) AS BIGINT) AS episodes
+FROM q CROSS JOIN g
+LEFT JOIN ${rel} e ON e.start_quarter = q.start_quarter AND (g.grp = 'total' OR e.gender = g.grp)
+GROUP BY q.start_quarter, g.grp, g.gord ORDER BY q.start_quarter, g.gord`;
+}
+
+/** The SQL group expression of a KM split (undefined = one curve). */
+export function kmGroupExpr(split: KmSplit): string | undefined {
+  return split === 'none' ? undefined : split;
+}
+
+/** The Kaplan–Meier curve (KmCurveRow) up to `maxDay` (inclusive), optionally split. */
+export function kmCurveUpToSql(rel: string, split: KmSplit, maxDay = KM_MAX_DAY): string {
+  return `SELECT * FROM (${kmCurveSql(rel, { group: kmGroupExpr(split) })}) WHERE t <= ${intLit(maxDay)} ORDER BY grp NULLS LAST, t`;
+}
+
+/** Median with CI per curve (KmMedianRow). */
+export function kmMediansSql(rel: string, split: KmSplit): string {
+  return kmMedianSql(rel, { group: kmGroupExpr(split) });
+}
+
+/** The longest km_days in the selection (for the chart's x axis). */
+export function maxKmDaysSql(rel: string): string {
+  return `SELECT CAST(coalesce(max(km_days), 0) AS INTEGER) AS max_days FROM ${rel}`;
+}
+
+export interface ThresholdRow {
+  quarter: string;
+  threshold: number;
+  /** Episodes that started in the quarter. */
+  n: number;
+  /**
+   * 'observed': every episode of the quarter could have reached the threshold by as_of (quarter end + N ≤
+   * as_of): share = passed / n with passed = #{length_days > N}.
+   * 'km': recent quarter; share = S(N), the quarter's Kaplan–Meier estimate of the share still on sick leave
+   *   after day N (i.e. length > N; ongoing episodes censored at as_of), lower/upper its 95 % log–log band.
+   *   (S(N) = P(length > N) is the share passing day N; 1 − S(N) would be the share ended by day N.)
+   * 'none': too early, no episode of the quarter followed up to day N yet (share NULL).
+   */
+  method: 'observed' | 'km' | 'none';
+  passed: number | null;
+  share: number | null;
+  lower: number | null;
+  upper: number | null;
+  [k: string]: string | number | null;
+}
+
+/** The end of an episode's start quarter (SQL DATE). */
+const QUARTER_END = `CAST(date_trunc('quarter', start_date) + INTERVAL 3 MONTH AS DATE) - 1`;
+
+/**
+ * Share of episodes passing day 90 / 180 / 365 per start quarter (`ThresholdRow`), ordered by quarter and
+ * threshold. A quarter is complete for N when its last day + N ≤ as_of; otherwise the Kaplan–Meier estimate
+ * (ongoing episodes censored at as_of) is given, or nothing when no episode has been followed to day N and
+ * the curve has not yet reached 0.
+ */
+export function thresholdByQuarterSql(rel: string, asOf: string, thresholds: readonly number[] = THRESHOLDS): string {
+  const ths = thresholds.map((t) => `(${intLit(t)})`).join(', ');
+  return `WITH th AS (SELECT * FROM (VALUES ${ths}) th(threshold)),
+q AS (
+  SELECT start_quarter AS quarter, min(${QUARTER_END}) AS quarter_end, count(*) AS n, max(km_days) AS max_km
+  FROM ${rel} GROUP BY start_quarter
+),
+obs AS (
+  SELECT e.start_quarter AS quarter, th.threshold, count(*) FILTER (WHERE e.length_days > th.threshold) AS passed
+  FROM ${rel} e CROSS JOIN th GROUP BY e.start_quarter, th.threshold
+),
+km AS (${kmAtSql(rel, { group: 'start_quarter', days: [...thresholds] })})
+SELECT q.quarter, th.threshold, CAST(q.n AS BIGINT) AS n,
+  CASE WHEN q.quarter_end + th.threshold <= ${dateLit(asOf)} THEN 'observed'
+       WHEN q.max_km >= th.threshold OR km.surv <= 0 THEN 'km' ELSE 'none' END AS method,
+  CASE WHEN q.quarter_end + th.threshold <= ${dateLit(asOf)} THEN CAST(obs.passed AS BIGINT) END AS passed,
+  CASE WHEN q.quarter_end + th.threshold <= ${dateLit(asOf)} THEN CAST(obs.passed AS DOUBLE) / q.n
+       WHEN q.max_km >= th.threshold OR km.surv <= 0 THEN km.surv END AS share,
+  CASE WHEN q.quarter_end + th.threshold > ${dateLit(asOf)} AND (q.max_km >= th.threshold OR km.surv <= 0) THEN km.lower END AS lower,
+  CASE WHEN q.quarter_end + th.threshold > ${dateLit(asOf)} AND (q.max_km >= th.threshold OR km.surv <= 0) THEN km.upper END AS upper
+FROM q CROSS JOIN th
+LEFT JOIN obs ON obs.quarter = q.quarter AND obs.threshold = th.threshold
+LEFT JOIN km ON km.grp = q.quarter AND km.day = th.threshold
+ORDER BY q.quarter, th.threshold`;
+}
+
+export interface WatchRow {
+  episode_id: number;
+  patient: string;
+  start_date: string;
+  end_date: string;
+  /** Days on sick leave so far (km_days: covered days up to and including as_of). */
+  days_so_far: number;
+  /** The next threshold (90, 180 or 365) not yet passed, or NULL after day 365. */
+  next_threshold: number | null;
+  /** next_threshold − days_so_far: 0 = the threshold is reached today. */
+  days_left: number | null;
+  /** as_of + days_left: the date the threshold is reached if the sick leave goes on without a break. */
+  reached_on: string | null;
+  diagnosis: string | null;
+  degree: number | null;
+  physician: string | null;
+  unit: string | null;
+  [k: string]: string | number | boolean | null;
+}
+
+/**
+ * The rehab coordinator's list: episodes ongoing at as_of (and started on or before it), with the next
+ * threshold and the days left. Rule: day d (= days so far) has reached threshold N when d ≥ N; the next
+ * threshold is the smallest N with N ≥ d, so day 89 → 90 (1 day left), day 90 → 90 (0 days left, reached
+ * today), day 91 → 180 (89 left); after day 365 there is none. Sorted by days left (none last), then the
+ * longest first. `within`: only episodes with days_left ≤ within.
+ */
+export function watchListSql(rel: string, o: { asOf: string; within?: number | null }): string {
+  const within = o.within === null || o.within === undefined ? '' : `WHERE days_left <= ${intLit(o.within)}`;
+  const [a, b, c] = THRESHOLDS;
+  return `SELECT * FROM (
+  SELECT episode_id, patient, strftime(start_date, '%Y-%m-%d') AS start_date, strftime(end_date, '%Y-%m-%d') AS end_date,
+    km_days AS days_so_far, next_threshold, next_threshold - km_days AS days_left,
+    strftime(${dateLit(o.asOf)} + CAST(next_threshold - km_days AS INTEGER), '%Y-%m-%d') AS reached_on,
+    diagnosis, degree, physician, unit
+  FROM (
+    SELECT *, CASE WHEN km_days <= ${a} THEN ${a} WHEN km_days <= ${b} THEN ${b} WHEN km_days <= ${c} THEN ${c} END AS next_threshold
+    FROM ${rel} WHERE ongoing AND start_date <= ${dateLit(o.asOf)}
+  )
+) ${within}
+ORDER BY days_left NULLS LAST, days_so_far DESC, start_date, episode_id`;
+}
