@@ -1,0 +1,418 @@
+/**
+ * Waiting as a cause of extended sick leave (issue 4; contract sections 1 and 3).
+ *
+ * Two kinds of evidence, each optional in the data:
+ * 1. Extension reasons (certificate files, column "Orsak till förlängning"): an extension is every certificate of
+ *    an episode after its first (`is_extension` of `selectedCertificatesSql`); the five `wait_*` codes are waiting.
+ *    A reason on an episode's first certificate does not count. Extensions are placed in the quarter of the
+ *    extension certificate's start date; its net days are days × degree / 100 of that certificate.
+ *    These figures add up to the contract's `waiting.*` (summary.ts) for the same selection.
+ * 2. Referral and care start (columns "Remissdatum", "Vårdstart", "Väntar på"; either file shape), or, in episode
+ *    files (the rehab tool's export), "Väntetid (dagar)" directly.
+ *
+ * The rule for sick-leave days spent waiting (written in the view's help text too):
+ *   a wait covers the calendar days from the referral date (inclusive) up to the day before care starts
+ *   (the care-start day itself is not waiting); when care has not started on or before as_of, up to and including
+ *   as_of. No day after as_of counts. Of those days, only the episode's covered days count: the union of its
+ *   certificate periods (gap days between certificates are not counted, overlapping periods once), or, for an
+ *   episode file, every day from its start to its end. So a referral before the episode starts counts from the
+ *   episode's first day, and a care start after the episode ended counts up to its last day.
+ *   Interval: [referral_date, min(care_start_date − 1, as_of)] ∩ covered days.
+ * A wait is one referral date within an episode: certificate rows repeating the same referral date are one wait,
+ * whose care start and cause are the last non-blank values on its certificates (by certificate order). Several
+ * waits of the same episode that overlap are counted once in an episode's total (their days are unioned); per
+ * cause, each cause's own waits are unioned. Rows with a care start but no referral date are not waits.
+ * In an episode file, a row with a referral date is computed by the rule above (a `waiting_days` value on the same
+ * row is then not used); a row with `waiting_days` but no referral date contributes those days as given.
+ * Waiting now: an ongoing episode (at as_of) with a referral on or before as_of and care not started by as_of.
+ */
+import { dateLit, intLit, listLit } from '../sql';
+import { WAITING_REASONS } from './domain';
+import { selectedCertificatesSql } from './summary';
+import { kmMedianSql } from './stats';
+import { quarterOf, quarterRange } from '../periods';
+
+const WAITING_LIST = listLit(WAITING_REASONS);
+/** SQL boolean: the certificate (from selectedCertificatesSql) is a waiting extension. */
+const IS_WAITING = `(is_extension AND list_contains(${WAITING_LIST}, extension_reason))`;
+/** SQL: net days of a certificate period. */
+const NET = `((date_diff('day', start_date, end_date) + 1) * degree / 100.0)`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the data holds
+// ---------------------------------------------------------------------------------------------------------------
+
+export type WaitingAvailability = {
+  /** Accepted certificate rows (any file of certificate shape). */
+  certificates: number;
+  /** Certificate rows with a non-blank extension reason (recognised or not). */
+  reasons: number;
+  /** Rows (either shape) with a referral date. */
+  referrals: number;
+  /** Episode-file rows with waiting days given. */
+  waiting_days: number;
+};
+
+/** Over the whole loaded data (not the selection), so that a filter never turns a section on or off. */
+export function waitingAvailabilitySql(): string {
+  return `SELECT
+    (SELECT count(*) FROM certificates) AS certificates,
+    (SELECT count(extension_reason) FROM certificates) AS reasons,
+    (SELECT count(referral_date) FROM certificates) + (SELECT count(referral_date) FROM episode_input) AS referrals,
+    (SELECT count(waiting_days) FROM episode_input) AS waiting_days`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Extensions by reason: one scan, several groupings
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Which grouping a `WaitingCubeRow` belongs to. */
+export type CubeDim = 'quarter' | 'group' | 'unit' | 'physician' | 'reason' | 'total';
+
+export type WaitingCubeRow = {
+  dim: CubeDim;
+  /** The quarter ('2026-Q3'), diagnosis group id, unit, physician id; NULL for dim 'reason'/'total' (or a NULL unit/physician). */
+  key: string | null;
+  /**
+   * Extension reason code (contract §3), 'unknown', 'none' (blank), or 'first' (an episode's first certificate,
+   * not an extension); NULL when the row is the total of its key over all reasons.
+   */
+  reason: string | null;
+  /** Certificates (first certificates included). */
+  certificates: number;
+  extensions: number;
+  waiting_extensions: number;
+  /** Net days of all its certificates (first certificates included). */
+  net_days: number;
+  /** Net days of its waiting extensions. */
+  waiting_net_days: number;
+  /** Distinct episodes. */
+  episodes: number;
+  /** Distinct episodes with at least one waiting extension among these certificates. */
+  waiting_episodes: number;
+  /** Certificates with a non-blank reason (for reason 'first': first certificates that carry a reason anyway). */
+  with_reason: number;
+};
+
+/**
+ * Certificate-level figures of the selection in one pass (`WaitingCubeRow`), grouped by:
+ * (quarter, reason), (quarter), (diagnosis group, reason), (unit, reason), (physician, reason), (physician),
+ * (reason) and () — quarter = the certificate's start quarter; diagnosis group, unit and physician are the
+ * episode's (its last certificate's, as in the filters and the contract). Certificate-shape episodes only.
+ */
+export function waitingCubeSql(rel: string): string {
+  return `WITH c AS (
+  SELECT c.episode_id, c.start_date, c.end_date, c.degree, c.extension_reason, c.is_extension,
+    strftime(c.start_date, '%Y') || '-Q' || CAST(quarter(c.start_date) AS VARCHAR) AS quarter,
+    CASE WHEN NOT c.is_extension THEN 'first' ELSE coalesce(c.extension_reason, 'none') END AS reason,
+    e.diagnosis_group, e.unit, e.physician
+  FROM ${selectedCertificatesSql(rel)} c JOIN episodes e ON e.episode_id = c.episode_id
+)
+SELECT
+  CASE
+    WHEN GROUPING(quarter) = 0 THEN 'quarter'
+    WHEN GROUPING(diagnosis_group) = 0 THEN 'group'
+    WHEN GROUPING(unit) = 0 THEN 'unit'
+    WHEN GROUPING(physician) = 0 THEN 'physician'
+    WHEN GROUPING(reason) = 0 THEN 'reason'
+    ELSE 'total' END AS dim,
+  coalesce(quarter, diagnosis_group, unit, physician) AS key,
+  reason,
+  count(*) AS certificates,
+  count(*) FILTER (WHERE is_extension) AS extensions,
+  count(*) FILTER (WHERE ${IS_WAITING}) AS waiting_extensions,
+  CAST(coalesce(sum(${NET}), 0) AS DOUBLE) AS net_days,
+  CAST(coalesce(sum(${NET}) FILTER (WHERE ${IS_WAITING}), 0) AS DOUBLE) AS waiting_net_days,
+  count(DISTINCT episode_id) AS episodes,
+  count(DISTINCT episode_id) FILTER (WHERE ${IS_WAITING}) AS waiting_episodes,
+  count(extension_reason) AS with_reason
+FROM c
+GROUP BY GROUPING SETS ((quarter, reason), (quarter), (diagnosis_group, reason), (unit, reason), (physician, reason),
+  (physician), (reason), ())
+ORDER BY dim, key NULLS LAST, reason NULLS FIRST`;
+}
+
+/** Figures of a period (`periodWaitingSql`): extensions whose certificate starts in [from, to]. */
+export type PeriodWaitingRow = {
+  extensions: number;
+  waiting_extensions: number;
+  waiting_net_days: number;
+  /** The waiting reason × episode unit with the most waiting net days in the period (ties: reason order, unit). */
+  top_reason: string | null;
+  top_unit: string | null;
+  top_net_days: number | null;
+};
+
+/**
+ * The figures behind the view's sentence: extensions of the selected episodes whose certificate starts in
+ * [from, to] (either end may be open).
+ */
+export function periodWaitingSql(rel: string, from: string | null, to: string | null): string {
+  const inPeriod = [from ? `c.start_date >= ${dateLit(from)}` : 'TRUE', to ? `c.start_date <= ${dateLit(to)}` : 'TRUE'].join(' AND ');
+  return `WITH c AS (
+  SELECT c.*, e.unit AS ep_unit FROM ${selectedCertificatesSql(rel)} c JOIN episodes e ON e.episode_id = c.episode_id
+  WHERE c.is_extension AND ${inPeriod}
+), top AS (
+  SELECT extension_reason AS reason, ep_unit AS unit, sum(${NET}) AS net
+  FROM c WHERE ${IS_WAITING} GROUP BY 1, 2
+  ORDER BY net DESC, list_position(${WAITING_LIST}, extension_reason), unit NULLS LAST LIMIT 1
+)
+SELECT
+  (SELECT count(*) FROM c) AS extensions,
+  (SELECT count(*) FROM c WHERE ${IS_WAITING}) AS waiting_extensions,
+  (SELECT CAST(coalesce(sum(${NET}), 0) AS DOUBLE) FROM c WHERE ${IS_WAITING}) AS waiting_net_days,
+  (SELECT reason FROM top) AS top_reason,
+  (SELECT unit FROM top) AS top_unit,
+  (SELECT CAST(net AS DOUBLE) FROM top) AS top_net_days`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Episodes with and without a waiting extension: Kaplan–Meier
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The groups of `waitingGroupRel`. */
+export const WAIT_GROUPS = ['waiting', 'extended', 'single'] as const;
+export type WaitGroup = (typeof WAIT_GROUPS)[number];
+
+/**
+ * The selected certificate-shape episodes with `wait_group`: 'waiting' (at least one waiting extension),
+ * 'extended' (extensions, none of them waiting), 'single' (one certificate, no extension), and
+ * `has_waiting` ('yes' | 'no'). A relation for kmCurveSql / kmMedianSql.
+ */
+export function waitingGroupRel(rel: string): string {
+  return `(SELECT e.*,
+    CASE WHEN w.waiting > 0 THEN 'waiting' WHEN w.extensions > 0 THEN 'extended' ELSE 'single' END AS wait_group,
+    CASE WHEN w.waiting > 0 THEN 'yes' ELSE 'no' END AS has_waiting
+  FROM ${rel} e JOIN (
+    SELECT episode_id, count(*) FILTER (WHERE is_extension) AS extensions, count(*) FILTER (WHERE ${IS_WAITING}) AS waiting
+    FROM ${selectedCertificatesSql(rel)} GROUP BY episode_id
+  ) w ON w.episode_id = e.episode_id)`;
+}
+
+/** Kaplan–Meier medians by diagnosis group (`waitingMediansSql`). */
+export type WaitingMedianRow = {
+  diagnosis_group: string;
+  n_waiting: number;
+  median_waiting: number | null;
+  /** Episodes without any waiting extension (extended without waiting + single certificate). */
+  n_without: number;
+  median_without: number | null;
+  /** median_waiting − median_without (NULL when either is). */
+  diff_without: number | null;
+  /** Episodes with extensions, none of them waiting (the fairer comparison: they too were extended). */
+  n_extended: number;
+  median_extended: number | null;
+  diff_extended: number | null;
+};
+
+/**
+ * Median length (Kaplan–Meier, `kmMedianSql`) of episodes with a waiting extension against those without, within
+ * each diagnosis group, and against those extended for other reasons. Uses stats.ts' KM SQL on `waitingGroupRel`.
+ */
+export function waitingMediansSql(rel: string): string {
+  const g = waitingGroupRel(rel);
+  const km = kmMedianSql;
+  return `WITH by_yes AS (
+  SELECT split_part(grp, '|', 1) AS diagnosis_group, split_part(grp, '|', 2) AS k, n, median FROM (
+    ${km(g, { group: `diagnosis_group || '|' || has_waiting` })})
+), by_ext AS (
+  SELECT split_part(grp, '|', 1) AS diagnosis_group, n, median FROM (
+    ${km(`(SELECT * FROM ${g} WHERE wait_group = 'extended')`, { group: `diagnosis_group || '|x'` })})
+), groups AS (SELECT DISTINCT diagnosis_group FROM by_yes)
+SELECT g.diagnosis_group,
+  coalesce(y.n, 0) AS n_waiting, y.median AS median_waiting,
+  coalesce(n.n, 0) AS n_without, n.median AS median_without,
+  y.median - n.median AS diff_without,
+  coalesce(x.n, 0) AS n_extended, x.median AS median_extended,
+  y.median - x.median AS diff_extended
+FROM groups g
+LEFT JOIN by_yes y ON y.diagnosis_group = g.diagnosis_group AND y.k = 'yes'
+LEFT JOIN by_yes n ON n.diagnosis_group = g.diagnosis_group AND n.k = 'no'
+LEFT JOIN by_ext x ON x.diagnosis_group = g.diagnosis_group
+ORDER BY g.diagnosis_group`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Referral → care start
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * WITH clause (no leading WITH) defining, for the selected episodes and as_of:
+ * - `wsel`: the selected episodes;
+ * - `waits`: one row per wait — episode_id, referral_date, care_start_date, cause (waiting_cause or NULL),
+ *   given_days (waiting_days of an episode-file row without a referral date, else NULL), a / b (the waiting
+ *   interval, inclusive; b < a when empty), started (care started on or before as_of), wait_len (days from referral
+ *   to care start when started), waiting_now;
+ * - `wseg`: the covered day segments (disjoint) of the episodes with a dated wait;
+ * - `wisl_ep` / `wisl_cause`: the union of each episode's (each episode × cause's) waiting intervals, as islands.
+ */
+function waitsCte(rel: string, asOf: string): string {
+  const d = dateLit(asOf);
+  const islands = (part: string) => `SELECT episode_id, cause, min(a) AS a, max(b) AS b FROM (
+    SELECT *, sum(brk) OVER (PARTITION BY ${part} ORDER BY a, b ROWS UNBOUNDED PRECEDING) AS isl FROM (
+      SELECT episode_id, ${part === 'episode_id' ? `'' AS cause` : 'cause'}, a, b,
+        CASE WHEN a <= max(b) OVER (PARTITION BY ${part} ORDER BY a, b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1
+          THEN 0 ELSE 1 END AS brk
+      FROM (SELECT episode_id, coalesce(cause, '') AS cause, a, b FROM waits WHERE a IS NOT NULL AND b >= a)))
+    GROUP BY episode_id, cause, isl`;
+  return `wsel AS (
+  SELECT episode_id, patient, ep_no, shape, start_date, end_date, ongoing FROM ${rel}
+), wcert AS (
+  SELECT s.episode_id, c.referral_date, arg_max(c.care_start_date, c.seq) AS care_start_date,
+    arg_max(c.waiting_cause, c.seq) AS cause
+  FROM cert_ep c JOIN wsel s ON s.shape = 'certificates' AND c.patient = s.patient AND c.ep_no = s.ep_no
+  WHERE c.referral_date IS NOT NULL
+  GROUP BY s.episode_id, c.referral_date
+), wep AS (
+  SELECT s.episode_id, i.referral_date, i.care_start_date, i.waiting_cause AS cause,
+    CASE WHEN i.referral_date IS NULL THEN greatest(i.waiting_days, 0) END AS given_days
+  FROM episode_input i JOIN wsel s ON s.shape = 'episodes' AND i.patient = s.patient
+    AND CAST(i.rec AS BIGINT) = s.ep_no AND i.start_date = s.start_date
+  WHERE i.referral_date IS NOT NULL OR i.waiting_days IS NOT NULL
+), waits AS (
+  SELECT w.*, s.ongoing,
+    w.referral_date AS a,
+    least(coalesce(w.care_start_date - 1, ${d}), ${d}) AS b,
+    w.care_start_date IS NOT NULL AND w.care_start_date <= ${d} AS started,
+    CASE WHEN w.care_start_date IS NOT NULL AND w.care_start_date <= ${d} AND w.care_start_date >= w.referral_date
+      THEN date_diff('day', w.referral_date, w.care_start_date) END AS wait_len,
+    s.ongoing AND w.referral_date <= ${d} AND (w.care_start_date IS NULL OR w.care_start_date > ${d}) AS waiting_now
+  FROM (SELECT episode_id, referral_date, care_start_date, cause, CAST(NULL AS INTEGER) AS given_days FROM wcert
+        UNION ALL SELECT * FROM wep) w
+  JOIN wsel s ON s.episode_id = w.episode_id
+), wseg AS (
+  SELECT s.episode_id, greatest(c.start_date, coalesce(c.prev_max + 1, c.start_date)) AS s, c.end_date AS e
+  FROM cert_ep c JOIN wsel s ON s.shape = 'certificates' AND c.patient = s.patient AND c.ep_no = s.ep_no
+  WHERE s.episode_id IN (SELECT episode_id FROM waits WHERE a IS NOT NULL)
+    AND greatest(c.start_date, coalesce(c.prev_max + 1, c.start_date)) <= c.end_date
+  UNION ALL
+  SELECT episode_id, start_date, end_date FROM wsel
+  WHERE shape = 'episodes' AND episode_id IN (SELECT episode_id FROM waits WHERE a IS NOT NULL)
+), wisl_ep AS (
+  ${islands('episode_id')}
+), wisl_cause AS (
+  ${islands('episode_id, cause')}
+), wdays_ep AS (
+  SELECT i.episode_id, CAST(sum(greatest(0, date_diff('day', greatest(g.s, i.a), least(g.e, i.b)) + 1)) AS BIGINT) AS days
+  FROM wisl_ep i JOIN wseg g ON g.episode_id = i.episode_id GROUP BY i.episode_id
+), wdays_cause AS (
+  SELECT i.episode_id, i.cause, CAST(sum(greatest(0, date_diff('day', greatest(g.s, i.a), least(g.e, i.b)) + 1)) AS BIGINT) AS days
+  FROM wisl_cause i JOIN wseg g ON g.episode_id = i.episode_id GROUP BY i.episode_id, i.cause
+)`;
+}
+
+/** Episode-level waiting days (`waitingDaysByEpisodeSql`), for tests and checks. */
+export type WaitingEpisodeRow = { episode_id: number; days: number; given: boolean; waiting_now: boolean };
+
+/** Sick-leave days spent waiting per selected episode with any wait (dated waits unioned, plus given days). */
+export function waitingDaysByEpisodeSql(rel: string, asOf: string): string {
+  return `WITH ${waitsCte(rel, asOf)}
+SELECT w.episode_id, CAST(coalesce(max(d.days), 0) + coalesce(sum(w.given_days), 0) AS BIGINT) AS days,
+  bool_or(w.given_days IS NOT NULL) AS given, bool_or(w.waiting_now) AS waiting_now
+FROM waits w LEFT JOIN wdays_ep d ON d.episode_id = w.episode_id
+GROUP BY w.episode_id ORDER BY w.episode_id`;
+}
+
+export type ReferralTotalsRow = {
+  /** Selected episodes with any wait (dated or given). */
+  episodes: number;
+  /** Waits (a referral within an episode, or an episode-file row with given waiting days). */
+  waits: number;
+  /** Sick-leave days spent waiting (each episode's waits unioned; given days added). */
+  days: number;
+  /** Of those, days given directly in an episode file's waiting-days column. */
+  given_days: number;
+  /** Episodes whose days come (at least partly) from a waiting-days column. */
+  given_episodes: number;
+  /** Dated waits whose care started on or before as_of. */
+  started: number;
+  /** Dated waits not started by as_of. */
+  not_started: number;
+  /** Ongoing episodes waiting now. */
+  waiting_now: number;
+  /** All sick-leave days (length_days) of the episodes with a wait, for the share. */
+  episode_days: number;
+};
+
+export function referralTotalsSql(rel: string, asOf: string): string {
+  return `WITH ${waitsCte(rel, asOf)}, per_ep AS (
+  SELECT w.episode_id, coalesce(max(d.days), 0) AS dated_days, coalesce(sum(w.given_days), 0) AS given_days,
+    bool_or(w.given_days IS NOT NULL) AS given, bool_or(w.waiting_now) AS waiting_now
+  FROM waits w LEFT JOIN wdays_ep d ON d.episode_id = w.episode_id GROUP BY w.episode_id
+)
+SELECT
+  (SELECT count(*) FROM per_ep) AS episodes,
+  (SELECT count(*) FROM waits) AS waits,
+  (SELECT CAST(coalesce(sum(dated_days + given_days), 0) AS BIGINT) FROM per_ep) AS days,
+  (SELECT CAST(coalesce(sum(given_days), 0) AS BIGINT) FROM per_ep) AS given_days,
+  (SELECT count(*) FILTER (WHERE given) FROM per_ep) AS given_episodes,
+  (SELECT count(*) FILTER (WHERE a IS NOT NULL AND started) FROM waits) AS started,
+  (SELECT count(*) FILTER (WHERE a IS NOT NULL AND NOT started) FROM waits) AS not_started,
+  (SELECT count(*) FILTER (WHERE waiting_now) FROM per_ep) AS waiting_now,
+  (SELECT CAST(coalesce(sum(e.length_days), 0) AS BIGINT) FROM ${rel} e WHERE e.episode_id IN (SELECT episode_id FROM per_ep)) AS episode_days`;
+}
+
+export type ReferralCauseRow = {
+  /** waiting_cause as written, or NULL when blank. */
+  cause: string | null;
+  episodes: number;
+  waits: number;
+  /** Sick-leave days waiting for this cause (this cause's waits unioned per episode; given days added). */
+  days: number;
+  started: number;
+  waiting_now: number;
+  /** Median days from referral to care start among started waits (NULL when none); not a KM estimate. */
+  median_wait_started: number | null;
+};
+
+/** Waits by cause (waiting_cause text). A day waiting for two causes at once counts for each. */
+export function referralByCauseSql(rel: string, asOf: string): string {
+  return `WITH ${waitsCte(rel, asOf)}, dated AS (
+  SELECT coalesce(cause, '') AS cause, CAST(sum(days) AS BIGINT) AS days FROM wdays_cause GROUP BY 1
+)
+SELECT nullif(w.cause, '') AS cause,
+  count(DISTINCT w.episode_id) AS episodes,
+  count(*) AS waits,
+  CAST(coalesce(max(d.days), 0) + coalesce(sum(w.given_days), 0) AS BIGINT) AS days,
+  count(*) FILTER (WHERE w.a IS NOT NULL AND w.started) AS started,
+  count(DISTINCT w.episode_id) FILTER (WHERE w.waiting_now) AS waiting_now,
+  CAST(median(w.wait_len) AS DOUBLE) AS median_wait_started
+FROM (SELECT * REPLACE (coalesce(cause, '') AS cause) FROM waits) w LEFT JOIN dated d ON d.cause = w.cause
+GROUP BY w.cause ORDER BY days DESC, w.cause`;
+}
+
+export type ReferralHistogramRow = { lo: number; hi: number; n: number };
+
+/** Days from referral to care start of started waits, in bins of `width` days: [lo, hi] inclusive. */
+export function referralHistogramSql(rel: string, asOf: string, width = 30): string {
+  const w = intLit(width);
+  return `WITH ${waitsCte(rel, asOf)}
+SELECT CAST(floor(wait_len / ${w}) * ${w} AS INTEGER) AS lo, CAST(floor(wait_len / ${w}) * ${w} + ${w} - 1 AS INTEGER) AS hi,
+  count(*) AS n
+FROM waits WHERE wait_len IS NOT NULL GROUP BY 1, 2 ORDER BY 1`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The sentence's period
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The period the view's sentence describes. */
+export type SentencePeriod =
+  | { kind: 'selected'; from: string | null; to: string | null; quarter: string | null }
+  | { kind: 'latest'; from: string; to: string; quarter: string };
+
+/**
+ * The selection's period when one is set (`quarter` when it is exactly one calendar quarter), else the latest
+ * quarter among `quarters` (quarters with extensions, 'YYYY-Qn'); null when there is none.
+ */
+export function sentencePeriod(from: string | null, to: string | null, quarters: readonly string[]): SentencePeriod | null {
+  if (from && to) {
+    const q = quarterOf(from);
+    const b = quarterRange(q);
+    return { kind: 'selected', from, to, quarter: b.from === from && b.to === to ? q : null };
+  }
+  if (from || to) return { kind: 'selected', from, to, quarter: null };
+  const latest = [...quarters].sort().pop();
+  if (!latest) return null;
+  return { kind: 'latest', ...quarterRange(latest), quarter: latest };
+}

@@ -1,0 +1,319 @@
+/**
+ * Waiting as a cause of extended sick leave (src/lib/analysis/waiting.ts), exact figures on hand-made fixtures.
+ * gap 5, as_of 2026-09-30.
+ *
+ * tests/fixtures/wait-certs.csv (certificate shape). Net = days × degree / 100; "ext" = an extension.
+ *  P1 K F43.8A Psykiatri, Dr A: W01 04-01..04-30 100 "Väntan på behandling" (FIRST certificate: not an extension)
+ *       W02 05-01..05-31 50 wait_treatment  ext 2026-Q2 net 31·0.5 = 15.5
+ *       W03 06-01..06-30 100 medical         ext 2026-Q2 net 30
+ *       referral 2026-03-20 (before the episode's start), care start 2026-05-16 (on W02, W03; blank on W01), Psykoterapi
+ *  P2 M M54.5 Ortoped, Dr B: W04 07-01..07-14 100 (first; net 14)
+ *       W05 07-15..07-31 100 wait_surgery     ext Q3 net 17
+ *       W06 08-01..08-20 75 "se journal" → unknown, ext Q3 net 20·0.75 = 15
+ *       W07 08-21..08-31 100 blank → none     ext Q3 net 11
+ *       waits: referral 07-10 → care 09-15 (after the episode ended 08-31), Operation (W04, W05);
+ *              referral 08-01 → care 08-10, Fysioterapi (W06, W07): overlaps the first wait
+ *  P3 K F32.1 Psykiatri, Dr A: W08 08-01..08-31 100 (first; 31), W09 09-01..10-31 100 wait_investigation ext Q3 net 61;
+ *       referral 08-15, no care start: ongoing wait; episode ongoing (ends 10-31 ≥ as_of)
+ *  P4 M J06.9 VC Norr, Dr C: episode 1 W10 05-01..05-10 (10); episode 2 W11 07-01..07-10 "Waiting for investigation"
+ *       (a 51-day gap > 5 → new episode; its first certificate: NOT an extension)
+ *  P5 K M17.1 VC Norr, Dr C: W12 04-01..04-20 100 (20), W13 04-15..05-05 50 wait_rehabilitation ext Q2 net 21·0.5 = 10.5
+ *       (overlaps W12 by 6 days), W14 05-08..05-20 100 worsening ext Q2 net 13 (2-day gap: same episode);
+ *       referral 04-18 → care 05-10, Fysioterapi
+ *  P6 M F41.1 Psykiatri, Dr B: W15 06-20..06-30 (11), W16 07-01..07-20 wait_specialist ext Q3 net 20,
+ *       W17 07-21..07-31 25 workplace ext Q3 net 11·0.25 = 2.75
+ *  P7 K Z73.0 VC Norr, Dr C: W18 09-30..10-15 (16), single, ongoing
+ *  P8 K F43.2 VC Norr, Dr C: W19 05-01..05-14 (14), W20 05-15..05-31 "Annat" → other ext Q2 net 17
+ *
+ * Extensions: Q2 = W02, W03, W13, W14, W20 (5; waiting 2: 15.5 + 10.5 = 26 net days);
+ *             Q3 = W05, W06, W07, W09, W16, W17 (6; waiting 3: 17 + 61 + 20 = 98 net days).
+ * All certificates' net days: Q2 = 30 + 15.5 + 30 + 10 + 20 + 10.5 + 13 + 11 + 14 + 17 = 171;
+ *                             Q3 = 14 + 17 + 15 + 11 + 31 + 61 + 10 + 20 + 2.75 + 16 = 197.75.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { NodeEngine } from '../../src/lib/engine/node';
+import { Dataset } from '../../src/lib/dataset';
+import { fileFromPath } from '../../src/lib/node-input';
+import { queryOne, queryRows } from '../../src/lib/engine/rows';
+import { selectionSql, NO_FILTERS, type Filters } from '../../src/lib/analysis/filters';
+import { summarize } from '../../src/lib/analysis/summary';
+import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
+import {
+  periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod,
+  waitingAvailabilitySql, waitingCubeSql, waitingDaysByEpisodeSql, waitingGroupRel, waitingMediansSql,
+  type PeriodWaitingRow, type ReferralCauseRow, type ReferralHistogramRow, type ReferralTotalsRow,
+  type WaitingAvailability, type WaitingCubeRow, type WaitingEpisodeRow, type WaitingMedianRow
+} from '../../src/lib/analysis/waiting';
+import { columnRole } from '../../src/lib/ingest/headers';
+import { sv } from '../../src/lib/i18n/sv';
+import { en } from '../../src/lib/i18n/en';
+
+const FIX = join(__dirname, '..', 'fixtures');
+const AS_OF = '2026-09-30';
+
+async function load(...names: string[]): Promise<{ engine: NodeEngine; ds: Dataset }> {
+  const engine = await NodeEngine.create();
+  const ds = new Dataset(engine, 'test-salt');
+  for (const n of names) {
+    const r = await ds.addFile(fileFromPath(join(FIX, n)));
+    if (!r.ok) throw new Error(`${n} refused: ${r.code}`);
+  }
+  await ds.build({ gap: 5, asOf: AS_OF });
+  return { engine, ds };
+}
+
+/** episode_id of a patient's n-th episode. */
+async function epId(engine: NodeEngine, patient: string, n = 1): Promise<number> {
+  return (await queryOne<{ id: number }>(engine,
+    `SELECT episode_id AS id FROM episodes WHERE patient = '${patient}' ORDER BY start_date LIMIT 1 OFFSET ${n - 1}`)).id;
+}
+
+describe('extensions by reason on wait-certs.csv', () => {
+  let engine: NodeEngine;
+  let ds: Dataset;
+  let cube: WaitingCubeRow[];
+  const rel = selectionSql(NO_FILTERS);
+  const row = (dim: string, key: string | null, reason: string | null) =>
+    cube.find((r) => r.dim === dim && r.key === key && r.reason === reason);
+
+  beforeAll(async () => {
+    ({ engine, ds } = await load('wait-certs.csv'));
+    cube = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel));
+  });
+  afterAll(() => engine.close());
+
+  it('availability: certificates, reasons and referrals present', async () => {
+    const a = await queryOne<WaitingAvailability>(engine, waitingAvailabilitySql());
+    // 20 certificates; reasons on W01–W03, W05, W06, W09, W11, W13, W14, W16, W17, W20 = 12;
+    // referral dates on W01–W09 and W12–W14 = 12.
+    expect(a).toEqual({ certificates: 20, reasons: 12, referrals: 12, waiting_days: 0 });
+  });
+
+  it('by reason over the selection: each code once, unknown and blank kept apart; first certificates are not extensions', () => {
+    const by = Object.fromEntries(cube.filter((r) => r.dim === 'reason').map((r) => [r.reason, r.extensions]));
+    expect(by).toEqual({
+      wait_investigation: 1, wait_treatment: 1, wait_surgery: 1, wait_specialist: 1, wait_rehabilitation: 1,
+      medical: 1, worsening: 1, workplace: 1, other: 1, unknown: 1, none: 1, first: 0
+    });
+    // 9 episodes → 9 first certificates; two of them (W01, W11) carry a reason anyway.
+    expect(row('reason', null, 'first')).toMatchObject({ certificates: 9, with_reason: 2 });
+    expect(row('total', null, null)).toMatchObject({
+      certificates: 20, extensions: 11, waiting_extensions: 5, waiting_net_days: 124, net_days: 368.75, episodes: 9, waiting_episodes: 5
+    });
+  });
+
+  it('per quarter (quarter of the extension certificate’s start)', () => {
+    expect(row('quarter', '2026-Q2', null)).toMatchObject({ extensions: 5, waiting_extensions: 2, waiting_net_days: 26, net_days: 171 });
+    expect(row('quarter', '2026-Q3', null)).toMatchObject({ extensions: 6, waiting_extensions: 3, waiting_net_days: 98, net_days: 197.75 });
+    const q2 = cube.filter((r) => r.dim === 'quarter' && r.key === '2026-Q2' && r.reason !== null && r.reason !== 'first')
+      .map((r) => [r.reason, r.extensions, r.net_days]);
+    expect(q2).toEqual([
+      ['medical', 1, 30], ['other', 1, 17], ['wait_rehabilitation', 1, 10.5], ['wait_treatment', 1, 15.5], ['worsening', 1, 13]
+    ]);
+    const q3 = cube.filter((r) => r.dim === 'quarter' && r.key === '2026-Q3' && r.reason !== null && r.reason !== 'first')
+      .map((r) => [r.reason, r.extensions, r.net_days]);
+    expect(q3).toEqual([
+      ['none', 1, 11], ['unknown', 1, 15], ['wait_investigation', 1, 61], ['wait_specialist', 1, 20], ['wait_surgery', 1, 17], ['workplace', 1, 2.75]
+    ]);
+  });
+
+  it('cause × diagnosis group and cause × unit (the episode’s)', () => {
+    const waiting = (dim: string) => cube.filter((r) => r.dim === dim && r.waiting_extensions > 0)
+      .map((r) => [r.key, r.reason, r.waiting_net_days]);
+    expect(waiting('group')).toEqual([
+      ['musculoskeletal', 'wait_rehabilitation', 10.5], ['musculoskeletal', 'wait_surgery', 17],
+      ['psychiatric', 'wait_investigation', 61], ['psychiatric', 'wait_specialist', 20], ['psychiatric', 'wait_treatment', 15.5]
+    ]);
+    expect(waiting('unit')).toEqual([
+      ['Ortopedmottagningen', 'wait_surgery', 17],
+      ['Psykiatrimottagningen Centrum', 'wait_investigation', 61], ['Psykiatrimottagningen Centrum', 'wait_specialist', 20],
+      ['Psykiatrimottagningen Centrum', 'wait_treatment', 15.5],
+      ['Vårdcentralen Norr', 'wait_rehabilitation', 10.5]
+    ]);
+  });
+
+  it('per physician (the episode’s last certificate)', () => {
+    const ph = cube.filter((r) => r.dim === 'physician' && r.reason === null)
+      .map((r) => [r.key, r.episodes, r.waiting_episodes, r.extensions, r.waiting_extensions, r.waiting_net_days]);
+    // Dr A: P1, P3: ext W02, W03, W09; waiting W02 + W09 = 15.5 + 61 = 76.5.
+    // Dr B: P2, P6: ext W05, W06, W07, W16, W17; waiting W05 + W16 = 17 + 20 = 37.
+    // Dr C: P4 (2 episodes), P5, P7, P8: ext W13, W14, W20; waiting W13 = 10.5.
+    expect(ph).toEqual([['Dr A', 2, 2, 3, 2, 76.5], ['Dr B', 2, 2, 5, 2, 37], ['Dr C', 5, 1, 3, 1, 10.5]]);
+  });
+
+  it('agrees with the contract summary (summary.ts) for the whole data and for a unit filter', async () => {
+    for (const filters of [NO_FILTERS, { ...NO_FILTERS, units: ['Vårdcentralen Norr'] } as Filters]) {
+      const s = await summarize(ds, filters);
+      const c = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(selectionSql(filters)));
+      const t = c.find((r) => r.dim === 'total')!;
+      expect(t.extensions).toBe(s.waiting.extensions);
+      expect(t.waiting_extensions).toBe(s.waiting.waiting_extensions);
+      expect(t.waiting_net_days).toBeCloseTo(s.waiting.waiting_net_days, 9);
+      expect(t.net_days).toBeCloseTo(s.net_days, 9);
+      const by: Record<string, number> = {};
+      for (const r of c.filter((x) => x.dim === 'reason' && x.reason !== 'first')) by[r.reason!] = r.extensions;
+      for (const [code, n] of Object.entries(s.waiting.by_reason)) expect(by[code] ?? 0).toBe(n);
+      // And the quarters add up to the total.
+      const qs = c.filter((r) => r.dim === 'quarter' && r.reason === null);
+      expect(qs.reduce((a, r) => a + r.extensions, 0)).toBe(s.waiting.extensions);
+      expect(qs.reduce((a, r) => a + r.waiting_net_days, 0)).toBeCloseTo(s.waiting.waiting_net_days, 9);
+    }
+    expect((await summarize(ds)).waiting.extensions).toBe(11);
+  });
+
+  it('the sentence figures: a selected quarter, the latest quarter, an open-ended period', async () => {
+    const p = sentencePeriod(null, null, ['2026-Q2', '2026-Q3']);
+    expect(p).toEqual({ kind: 'latest', from: '2026-07-01', to: '2026-09-30', quarter: '2026-Q3' });
+    const r = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(rel, p!.from, p!.to));
+    // Q3: 3 of 6 waiting, 98 net days; most: wait_investigation at Psykiatri (W09, 61).
+    expect(r).toEqual({ extensions: 6, waiting_extensions: 3, waiting_net_days: 98, top_reason: 'wait_investigation',
+      top_unit: 'Psykiatrimottagningen Centrum', top_net_days: 61 });
+    expect(sentencePeriod('2026-04-01', '2026-06-30', [])).toEqual({ kind: 'selected', from: '2026-04-01', to: '2026-06-30', quarter: '2026-Q2' });
+    expect(sentencePeriod('2026-04-01', '2026-05-31', [])).toEqual({ kind: 'selected', from: '2026-04-01', to: '2026-05-31', quarter: null });
+    expect(sentencePeriod(null, null, [])).toBeNull();
+    // Q2 with the Q2 selection: W02, W03, W13, W14, W20; waiting 26; most wait_treatment at Psykiatri (15.5 > 10.5).
+    const f: Filters = { ...NO_FILTERS, from: '2026-04-01', to: '2026-06-30' };
+    const r2 = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(selectionSql(f), '2026-04-01', '2026-06-30'));
+    expect(r2).toEqual({ extensions: 5, waiting_extensions: 2, waiting_net_days: 26, top_reason: 'wait_treatment',
+      top_unit: 'Psykiatrimottagningen Centrum', top_net_days: 15.5 });
+    // From 2026-08-01 on: W06, W07, W09 (3 extensions, 1 waiting: 61).
+    const r3 = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(rel, '2026-08-01', null));
+    expect([r3.extensions, r3.waiting_extensions, r3.waiting_net_days]).toEqual([3, 1, 61]);
+    expect(sv.waiting.sentence(sv.waiting.periodQuarter('2026-Q3'), '3', '6', '50 %', '98')
+      + sv.waiting.sentenceTop(sv.reasons.wait_investigation, 'Psykiatrimottagningen Centrum', '61'))
+      .toBe('Under 2026 kv 3 var 3 av 6 förlängningar (50 %) väntan, 98 nettodagar. Mest: Väntan på utredning vid Psykiatrimottagningen Centrum (61 nettodagar).');
+  });
+
+  it('Kaplan–Meier by waiting group, and medians within diagnosis group', async () => {
+    const km = await queryRows<KmCurveRow>(engine, kmCurveSql(waitingGroupRel(rel), { group: 'wait_group' }));
+    // waiting: P1 91, P2 62, P3 61*, P5 48, P6 42 → S: 42 → 4/5, 48 → 3/5, 61* (censored), 62 → 3/5·1/2, 91 → 0.
+    const wt = km.filter((r) => r.grp === 'waiting');
+    expect(wt.map((r) => r.t)).toEqual([0, 42, 48, 61, 62, 91]);
+    expect(wt.map((r) => r.n_risk)).toEqual([5, 5, 4, 3, 2, 1]);
+    wt.map((r) => r.surv).forEach((s, i) => expect(s).toBeCloseTo([1, 0.8, 0.6, 0.6, 0.3, 0][i], 12));
+    // extended (no waiting): P8 31; single: P4 10, P4 10, P7 1*.
+    expect(km.filter((r) => r.grp === 'extended').map((r) => [r.t, r.surv])).toEqual([[0, 1], [31, 0]]);
+    expect(km.filter((r) => r.grp === 'single').map((r) => [r.t, r.n_event, r.n_censored])).toEqual([[0, 0, 0], [1, 0, 1], [10, 2, 0]]);
+
+    const med = await queryRows<WaitingMedianRow>(engine, waitingMediansSql(rel));
+    // psychiatric waiting: P1 91, P3 61*, P6 42 → S(42) = 2/3, S(91) = 0 → median 91; without: P8 31 → 31.
+    // musculoskeletal waiting: P2 62, P5 48 → S(48) = 1/2 → 48; somatic without: 10, 10 → 10; factors: P7 1* → never.
+    expect(med).toEqual([
+      { diagnosis_group: 'factors', n_waiting: 0, median_waiting: null, n_without: 1, median_without: null, diff_without: null, n_extended: 0, median_extended: null, diff_extended: null },
+      { diagnosis_group: 'musculoskeletal', n_waiting: 2, median_waiting: 48, n_without: 0, median_without: null, diff_without: null, n_extended: 0, median_extended: null, diff_extended: null },
+      { diagnosis_group: 'psychiatric', n_waiting: 3, median_waiting: 91, n_without: 1, median_without: 31, diff_without: 60, n_extended: 1, median_extended: 31, diff_extended: 60 },
+      { diagnosis_group: 'somatic', n_waiting: 0, median_waiting: null, n_without: 2, median_without: 10, diff_without: null, n_extended: 0, median_extended: null, diff_extended: null }
+    ]);
+  });
+
+  it('referral → care start: days clipped to the episode, gaps and overlaps, an ongoing wait', async () => {
+    const per = await queryRows<WaitingEpisodeRow>(engine, waitingDaysByEpisodeSql(rel, AS_OF));
+    const byId = new Map(per.map((r) => [r.episode_id, r]));
+    // P1: [03-20, 05-15] (care 05-16, the care-start day excluded) ∩ episode 04-01..06-30 → 04-01..05-15 = 30 + 15 = 45.
+    expect(byId.get(await epId(engine, 'P1'))).toEqual({ episode_id: await epId(engine, 'P1'), days: 45, given: false, waiting_now: false });
+    // P2: [07-10, 09-14] ∩ 07-01..08-31 → 07-10..08-31 = 22 + 31 = 53; the overlapping Fysioterapi wait
+    //     [08-01, 08-09] lies inside it and is counted once.
+    expect(byId.get(await epId(engine, 'P2'))?.days).toBe(53);
+    // P3: no care start → up to as_of: [08-15, 09-30] = 17 + 30 = 47; ongoing → waiting now.
+    expect(byId.get(await epId(engine, 'P3'))).toMatchObject({ days: 47, waiting_now: true });
+    // P5: [04-18, 05-09] ∩ covered (04-01..05-05 ∪ 05-08..05-20) = 04-18..05-05 (18) + 05-08..05-09 (2) = 20.
+    expect(byId.get(await epId(engine, 'P5'))?.days).toBe(20);
+    expect(per).toHaveLength(4);
+
+    const t = await queryOne<ReferralTotalsRow>(engine, referralTotalsSql(rel, AS_OF));
+    // 5 waits (P1, P2 ×2, P3, P5); 45 + 53 + 47 + 20 = 165 days; started: P1, P2 ×2, P5 = 4; not started: P3.
+    // Their episodes' days: 91 + 62 + 92 + 48 = 293.
+    expect(t).toEqual({ episodes: 4, waits: 5, days: 165, given_days: 0, given_episodes: 0, started: 4, not_started: 1, waiting_now: 1, episode_days: 293 });
+
+    const causes = await queryRows<ReferralCauseRow>(engine, referralByCauseSql(rel, AS_OF));
+    // Operation 53 (P2); Psykoterapi 45 (P1); Neuropsykiatrisk utredning 47 (P3, waiting now);
+    // Fysioterapi: P5 20 + P2 [08-01, 08-09] = 9 → 29; wait lengths 22 (05-10 − 04-18) and 9 (08-10 − 08-01) → median 15.5.
+    expect(causes).toEqual([
+      { cause: 'Operation', episodes: 1, waits: 1, days: 53, started: 1, waiting_now: 0, median_wait_started: 67 },
+      { cause: 'Neuropsykiatrisk utredning', episodes: 1, waits: 1, days: 47, started: 0, waiting_now: 1, median_wait_started: null },
+      { cause: 'Psykoterapi', episodes: 1, waits: 1, days: 45, started: 1, waiting_now: 0, median_wait_started: 57 },
+      { cause: 'Fysioterapi', episodes: 2, waits: 2, days: 29, started: 2, waiting_now: 0, median_wait_started: 15.5 }
+    ]);
+
+    const hist = await queryRows<ReferralHistogramRow>(engine, referralHistogramSql(rel, AS_OF));
+    // Wait lengths: 57 (P1: 03-20 → 05-16), 67 (P2: 07-10 → 09-15), 9, 22 → bins 0–29: 2, 30–59: 1, 60–89: 1.
+    expect(hist).toEqual([{ lo: 0, hi: 29, n: 2 }, { lo: 30, hi: 59, n: 1 }, { lo: 60, hi: 89, n: 1 }]);
+  });
+
+  it('a care start after as_of is not started: counted up to as_of and waiting now', async () => {
+    // as_of 2026-09-01: P2's care start 09-15 is after it (but P2 ended 08-31, so not ongoing → not waiting now);
+    // P3's wait runs [08-15, 09-01] = 17 + 1 = 18 days.
+    const r = selectionSql(NO_FILTERS);
+    const per = await queryRows<WaitingEpisodeRow>(engine, waitingDaysByEpisodeSql(r, '2026-09-01'));
+    const p3 = per.find((x) => x.episode_id === 3)!;
+    expect(p3.days).toBe(18);
+    const t = await queryOne<ReferralTotalsRow>(engine, referralTotalsSql(r, '2026-09-01'));
+    expect([t.started, t.not_started]).toEqual([3, 2]);
+    const hist = await queryRows<ReferralHistogramRow>(engine, referralHistogramSql(r, '2026-09-01'));
+    expect(hist.reduce((a, h) => a + h.n, 0)).toBe(3);
+  });
+});
+
+describe('episode files (rehab tool export) with waiting days and referral dates: wait-rehab.csv', () => {
+  let engine: NodeEngine;
+  const rel = selectionSql(NO_FILTERS);
+  beforeAll(async () => {
+    ({ engine } = await load('wait-rehab.csv'));
+  });
+  afterAll(() => engine.close());
+
+  it('waiting days given are taken as they are; referral dates are computed and win over a given value', async () => {
+    const a = await queryOne<WaitingAvailability>(engine, waitingAvailabilitySql());
+    expect(a).toEqual({ certificates: 0, reasons: 0, referrals: 2, waiting_days: 2 });
+    const per = await queryRows<WaitingEpisodeRow>(engine, waitingDaysByEpisodeSql(rel, AS_OF));
+    // R1: "Väntetid (dagar)" 40, no referral → 40 as given.
+    // R2: ongoing (blank end), referral 06-01, no care start → [06-01, 09-30] = 30 + 31 + 31 + 30 = 122; waiting now.
+    // R3: no waiting. R4: referral 2025-12-01 (before the start 01-10), care 2026-04-01 (after the end 02-28)
+    //     → the whole episode, 22 + 28 = 50 (its "Väntetid" 99 is not used).
+    expect(per.map((r) => [r.days, r.given, r.waiting_now])).toEqual([[40, true, false], [122, false, true], [50, false, false]]);
+    const t = await queryOne<ReferralTotalsRow>(engine, referralTotalsSql(rel, AS_OF));
+    expect(t).toEqual({ episodes: 3, waits: 3, days: 212, given_days: 40, given_episodes: 1, started: 1, not_started: 1, waiting_now: 1,
+      episode_days: 122 + 153 + 50 });
+    const causes = await queryRows<ReferralCauseRow>(engine, referralByCauseSql(rel, AS_OF));
+    expect(causes.map((c) => [c.cause, c.days, c.waiting_now, c.median_wait_started])).toEqual([
+      ['Operation', 122, 1, null], ['Specialistbedömning', 50, 0, 121], ['Psykoterapi', 40, 0, null]
+    ]);
+    // 2025-12-01 → 2026-04-01 = 31 + 31 + 28 + 31 = 121 days → bin 120–149.
+    expect(await queryRows<ReferralHistogramRow>(engine, referralHistogramSql(rel, AS_OF))).toEqual([{ lo: 120, hi: 149, n: 1 }]);
+    // No certificates: no extension figures at all.
+    expect((await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel))).find((r) => r.dim === 'total')?.extensions ?? 0).toBe(0);
+  });
+});
+
+describe('a file without reason or referral columns: wait-nocols.csv', () => {
+  let engine: NodeEngine;
+  beforeAll(async () => {
+    ({ engine } = await load('wait-nocols.csv'));
+  });
+  afterAll(() => engine.close());
+
+  it('availability says nothing can be shown; the message names the accepted headers', async () => {
+    const a = await queryOne<WaitingAvailability>(engine, waitingAvailabilitySql());
+    expect(a).toEqual({ certificates: 3, reasons: 0, referrals: 0, waiting_days: 0 });
+    for (const m of [sv, en]) {
+      expect(m.waiting.missingReasons).toContain('"Orsak till förlängning"');
+      expect(m.waiting.missingReasons).toContain('"extension_reason"');
+      expect(m.waiting.missingReferrals).toContain('"Remissdatum"');
+      expect(m.waiting.missingReferrals).toContain('"Vårdstart"');
+      expect(m.waiting.missingReferrals).toContain('"Väntetid (dagar)"');
+    }
+    // The headers the message names are the ones the loader accepts.
+    for (const h of ['Orsak till förlängning', 'Förlängningsorsak', 'Orsak', 'extension_reason']) expect(columnRole(h)).toBe('extension_reason');
+    for (const h of ['Remissdatum', 'Remiss', 'referral_date']) expect(columnRole(h)).toBe('referral_date');
+    for (const h of ['Vårdstart', 'Behandlingsstart', 'Utredningsstart', 'care_start_date']) expect(columnRole(h)).toBe('care_start_date');
+    expect(columnRole('Väntar på')).toBe('waiting_cause');
+    expect(columnRole('Väntetid (dagar)')).toBe('waiting_days');
+    // Nothing made up: no waits, no waiting extensions.
+    const rel = selectionSql(NO_FILTERS);
+    const t = await queryOne<ReferralTotalsRow>(engine, referralTotalsSql(rel, AS_OF));
+    expect([t.episodes, t.days, t.waiting_now]).toEqual([0, 0, 0]);
+    const total = (await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel))).find((r) => r.dim === 'total')!;
+    expect([total.extensions, total.waiting_extensions, total.waiting_net_days]).toEqual([1, 0, 0]);
+  });
+});
