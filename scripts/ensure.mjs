@@ -7,8 +7,9 @@
  *   node scripts/ensure.mjs --quiet    print nothing when nothing is to do
  *
  * npm dependencies are (re)installed when node_modules/.package-lock.json is missing or older than
- * package.json / package-lock.json, or when a dependency's folder is missing. When npm ci refuses the lockfile,
- * npm install (which keeps the versions pinned there) is tried next.
+ * package.json / package-lock.json, or when a dependency's folder is missing. When package-lock.json lacks
+ * other platforms' optional packages (npm ci would refuse it) or npm ci fails, npm install is used instead: it
+ * keeps the versions pinned in package-lock.json.
  * Exits non-zero with a clear message when an install fails.
  */
 import { spawnSync } from 'node:child_process';
@@ -64,6 +65,22 @@ function npmReason() {
   return undefined;
 }
 
+/** Optional dependencies that package-lock.json names but has no entry for (npm ci then refuses it). */
+function lockMissingOptionals() {
+  let packages;
+  try {
+    packages = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages ?? {};
+  } catch {
+    return [];
+  }
+  const present = new Set(Object.keys(packages).map((k) => k.slice(k.lastIndexOf('node_modules/') + 13)));
+  const missing = new Set();
+  for (const entry of Object.values(packages)) {
+    for (const name of Object.keys(entry.optionalDependencies ?? {})) if (!present.has(name)) missing.add(name);
+  }
+  return [...missing];
+}
+
 function run(cmd, cmdArgs, env) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.error) return { ok: false, why: `${cmd} could not start: ${r.error.message}` };
@@ -80,14 +97,17 @@ function ensureNpm() {
     return;
   }
   const hasLock = existsSync(join(root, 'package-lock.json'));
-  const npmArgs = [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund'];
-  say(`${reason}: running npm ${npmArgs.join(' ')}`);
+  const missing = hasLock ? lockMissingOptionals() : [];
+  // npm ci refuses a lockfile that lacks other platforms' optional packages (e.g. rollup's darwin/win32 builds),
+  // which is what npm writes when the registry it reaches does not serve them; npm install still installs the
+  // versions pinned in package-lock.json.
+  const useCi = hasLock && missing.length === 0;
+  const npmArgs = [useCi ? 'ci' : 'install', '--no-audit', '--no-fund'];
+  const note = missing.length ? ` (npm ci would refuse package-lock.json: it lacks ${missing.length} optional platform packages such as ${missing[0]})` : '';
+  say(`${reason}: running npm ${npmArgs.join(' ')}${note}`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   let r = run(npm, npmArgs);
-  if (!r.ok && hasLock) {
-    // npm ci refuses a lockfile that lacks other platforms' optional packages (e.g. rollup's darwin/win32 builds),
-    // which is what npm writes when the registry it reaches does not serve them. npm install still installs the
-    // versions pinned in package-lock.json.
+  if (!r.ok && useCi) {
     say(`${r.why}; trying npm install --no-audit --no-fund (same versions, from package-lock.json)`);
     r = run(npm, ['install', '--no-audit', '--no-fund']);
   }
