@@ -41,9 +41,9 @@ import { summarize } from '../../src/lib/analysis/summary';
 import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
 import {
   periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod,
-  waitingAvailabilitySql, waitingCubeSql, waitingDaysByEpisodeSql, waitingGroupRel, waitingMediansSql,
+  waitingAvailabilitySql, waitingCubeSql, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, waitingMediansSql,
   type PeriodWaitingRow, type ReferralCauseRow, type ReferralHistogramRow, type ReferralTotalsRow,
-  type WaitingAvailability, type WaitingCubeRow, type WaitingEpisodeRow, type WaitingMedianRow
+  type WaitingAvailability, type WaitingCubeRow, type WaitingEpisodeRow, type WaitingMedianRow, type WaitingPhysicianRow
 } from '../../src/lib/analysis/waiting';
 import { columnRole } from '../../src/lib/ingest/headers';
 import { sv } from '../../src/lib/i18n/sv';
@@ -99,7 +99,7 @@ describe('extensions by reason on wait-certs.csv', () => {
     // 9 episodes → 9 first certificates; two of them (W01, W11) carry a reason anyway.
     expect(row('reason', null, 'first')).toMatchObject({ certificates: 9, with_reason: 2 });
     expect(row('total', null, null)).toMatchObject({
-      certificates: 20, extensions: 11, waiting_extensions: 5, waiting_net_days: 124, net_days: 368.75, episodes: 9, waiting_episodes: 5
+      certificates: 20, extensions: 11, waiting_extensions: 5, waiting_net_days: 124, net_days: 368.75, episodes: 9
     });
   });
 
@@ -133,13 +133,18 @@ describe('extensions by reason on wait-certs.csv', () => {
     ]);
   });
 
-  it('per physician (the episode’s last certificate)', () => {
+  it('per physician (the episode’s last certificate)', async () => {
     const ph = cube.filter((r) => r.dim === 'physician' && r.reason === null)
-      .map((r) => [r.key, r.episodes, r.waiting_episodes, r.extensions, r.waiting_extensions, r.waiting_net_days]);
+      .map((r) => [r.key, r.episodes, r.extensions, r.waiting_extensions, r.waiting_net_days]);
     // Dr A: P1, P3: ext W02, W03, W09; waiting W02 + W09 = 15.5 + 61 = 76.5.
     // Dr B: P2, P6: ext W05, W06, W07, W16, W17; waiting W05 + W16 = 17 + 20 = 37.
     // Dr C: P4 (2 episodes), P5, P7, P8: ext W13, W14, W20; waiting W13 = 10.5.
-    expect(ph).toEqual([['Dr A', 2, 2, 3, 2, 76.5], ['Dr B', 2, 2, 5, 2, 37], ['Dr C', 5, 1, 3, 1, 10.5]]);
+    expect(ph).toEqual([['Dr A', 2, 3, 2, 76.5], ['Dr B', 2, 5, 2, 37], ['Dr C', 5, 3, 1, 10.5]]);
+    // Episodes with a waiting extension: Dr A P1, P3; Dr B P2, P6; Dr C P5.
+    expect(await queryRows<WaitingPhysicianRow>(engine, waitingEpisodesByPhysicianSql(rel))).toEqual([
+      { physician: 'Dr A', episodes: 2, waiting_episodes: 2 }, { physician: 'Dr B', episodes: 2, waiting_episodes: 2 },
+      { physician: 'Dr C', episodes: 5, waiting_episodes: 1 }
+    ]);
   });
 
   it('agrees with the contract summary (summary.ts) for the whole data and for a unit filter', async () => {

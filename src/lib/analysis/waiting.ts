@@ -86,10 +86,11 @@ export type WaitingCubeRow = {
   net_days: number;
   /** Net days of its waiting extensions. */
   waiting_net_days: number;
-  /** Distinct episodes. */
+  /**
+   * First certificates among them = the number of episodes when grouped by an episode attribute (diagnosis group,
+   * unit, physician) or in total; for quarters and reasons: episodes whose first certificate falls there.
+   */
   episodes: number;
-  /** Distinct episodes with at least one waiting extension among these certificates. */
-  waiting_episodes: number;
   /** Certificates with a non-blank reason (for reason 'first': first certificates that carry a reason anyway). */
   with_reason: number;
 };
@@ -99,14 +100,27 @@ export type WaitingCubeRow = {
  * (quarter, reason), (quarter), (diagnosis group, reason), (unit, reason), (physician, reason), (physician),
  * (reason) and () — quarter = the certificate's start quarter; diagnosis group, unit and physician are the
  * episode's (its last certificate's, as in the filters and the contract). Certificate-shape episodes only.
+ * The certificates are first aggregated over all five keys (a few thousand rows), then rolled up.
  */
 export function waitingCubeSql(rel: string): string {
   return `WITH c AS (
-  SELECT c.episode_id, c.start_date, c.end_date, c.degree, c.extension_reason, c.is_extension,
-    strftime(c.start_date, '%Y') || '-Q' || CAST(quarter(c.start_date) AS VARCHAR) AS quarter,
+  SELECT c.start_date, c.end_date, c.degree, c.extension_reason, c.is_extension,
+    year(c.start_date) * 10 + quarter(c.start_date) AS yq,
     CASE WHEN NOT c.is_extension THEN 'first' ELSE coalesce(c.extension_reason, 'none') END AS reason,
     e.diagnosis_group, e.unit, e.physician
   FROM ${selectedCertificatesSql(rel)} c JOIN episodes e ON e.episode_id = c.episode_id
+), a0 AS (
+  SELECT yq, reason, diagnosis_group, unit, physician,
+    count(*) AS certificates,
+    count(*) FILTER (WHERE is_extension) AS extensions,
+    count(*) FILTER (WHERE ${IS_WAITING}) AS waiting_extensions,
+    sum(${NET}) AS net_days,
+    coalesce(sum(${NET}) FILTER (WHERE ${IS_WAITING}), 0) AS waiting_net_days,
+    count(*) FILTER (WHERE NOT is_extension) AS episodes,
+    count(extension_reason) AS with_reason
+  FROM c GROUP BY ALL
+), a AS (
+  SELECT * EXCLUDE (yq), CAST(yq // 10 AS VARCHAR) || '-Q' || CAST(yq % 10 AS VARCHAR) AS quarter FROM a0
 )
 SELECT
   CASE
@@ -118,18 +132,26 @@ SELECT
     ELSE 'total' END AS dim,
   coalesce(quarter, diagnosis_group, unit, physician) AS key,
   reason,
-  count(*) AS certificates,
-  count(*) FILTER (WHERE is_extension) AS extensions,
-  count(*) FILTER (WHERE ${IS_WAITING}) AS waiting_extensions,
-  CAST(coalesce(sum(${NET}), 0) AS DOUBLE) AS net_days,
-  CAST(coalesce(sum(${NET}) FILTER (WHERE ${IS_WAITING}), 0) AS DOUBLE) AS waiting_net_days,
-  count(DISTINCT episode_id) AS episodes,
-  count(DISTINCT episode_id) FILTER (WHERE ${IS_WAITING}) AS waiting_episodes,
-  count(extension_reason) AS with_reason
-FROM c
+  CAST(coalesce(sum(certificates), 0) AS BIGINT) AS certificates,
+  CAST(coalesce(sum(extensions), 0) AS BIGINT) AS extensions,
+  CAST(coalesce(sum(waiting_extensions), 0) AS BIGINT) AS waiting_extensions,
+  CAST(coalesce(sum(net_days), 0) AS DOUBLE) AS net_days,
+  CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days,
+  CAST(coalesce(sum(episodes), 0) AS BIGINT) AS episodes,
+  CAST(coalesce(sum(with_reason), 0) AS BIGINT) AS with_reason
+FROM a
 GROUP BY GROUPING SETS ((quarter, reason), (quarter), (diagnosis_group, reason), (unit, reason), (physician, reason),
   (physician), (reason), ())
 ORDER BY dim, key NULLS LAST, reason NULLS FIRST`;
+}
+
+/** Episodes with a waiting extension per physician (`waitingEpisodesByPhysicianSql`). */
+export type WaitingPhysicianRow = { physician: string | null; episodes: number; waiting_episodes: number };
+
+/** Per physician (the episode's): certificate-shape episodes, and those with at least one waiting extension. */
+export function waitingEpisodesByPhysicianSql(rel: string): string {
+  return `SELECT physician, count(*) AS episodes, count(*) FILTER (WHERE wait_group = 'waiting') AS waiting_episodes
+FROM ${waitingGroupRel(rel)} GROUP BY physician ORDER BY physician NULLS LAST`;
 }
 
 /** Figures of a period (`periodWaitingSql`): extensions whose certificate starts in [from, to]. */
