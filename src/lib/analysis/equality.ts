@@ -50,16 +50,16 @@ export type WomenShareRow = {
  * The denominator is the episodes with a known gender (women + men); unknown gender is counted separately.
  */
 export function womenShareSql(rel: string): string {
-  return `SELECT eq_grp AS grp,
+  return `SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp,
     CAST(count(*) AS BIGINT) AS total,
     CAST(count(*) FILTER (WHERE gender = 'K') AS BIGINT) AS women,
     CAST(count(*) FILTER (WHERE gender = 'M') AS BIGINT) AS men,
     CAST(count(*) FILTER (WHERE gender IS NULL OR gender NOT IN ('K', 'M')) AS BIGINT) AS unknown,
     CAST(CASE WHEN count(*) FILTER (WHERE gender IN ('K', 'M')) > 0
       THEN count(*) FILTER (WHERE gender = 'K')::DOUBLE / count(*) FILTER (WHERE gender IN ('K', 'M')) END AS DOUBLE) AS share_women
-  FROM ${stackedSql(rel)}
-  GROUP BY eq_grp
-  ORDER BY eq_grp <> '${ALL}', eq_grp`;
+  FROM ${rel}
+  GROUP BY GROUPING SETS ((diagnosis_group), ())
+  ORDER BY grouping(diagnosis_group) = 0, grp`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -86,15 +86,15 @@ export type GenderFiguresRow = {
  * Episodes of unknown gender are left out. Kaplan–Meier medians come from `genderMedianSql`.
  */
 export function genderFiguresSql(rel: string): string {
-  return `SELECT eq_grp AS grp, gender,
+  return `SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp, gender,
     CAST(count(*) AS BIGINT) AS episodes,
     CAST(avg(CASE WHEN ${OVER_90} THEN 1.0 ELSE 0.0 END) FILTER (WHERE length_days IS NOT NULL) AS DOUBLE) AS over_90,
     CAST(avg(CASE WHEN degree < 100 THEN 1.0 ELSE 0.0 END) FILTER (WHERE degree IS NOT NULL) AS DOUBLE) AS part_time,
     CAST(avg(net_days) AS DOUBLE) AS net_days_per_episode
-  FROM ${stackedSql(rel)}
+  FROM ${rel}
   WHERE gender IN ('K', 'M')
-  GROUP BY eq_grp, gender
-  ORDER BY eq_grp <> '${ALL}', eq_grp, gender`;
+  GROUP BY GROUPING SETS ((diagnosis_group, gender), (gender))
+  ORDER BY grouping(diagnosis_group) = 0, grp, gender`;
 }
 
 /** Kaplan–Meier median per diagnosis group (or 'all') and gender (`genderMedianSql`). */
