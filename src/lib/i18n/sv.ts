@@ -192,7 +192,7 @@ export const sv = {
     // Length bands
     bandsHeading: 'Längdklasser',
     bandsChart: 'Sjukfall per längdklass',
-    bandsChartDesc: 'Antal sjukfall per längdklass (planerad längd: sjukskrivna dagar, uppehåll inte medräknade), totalt, kvinnor och män sida vid sida.',
+    bandsChartDesc: 'Antal sjukfall per längdklass i dagar (planerad längd: sjukskrivna dagar, uppehåll inte medräknade), totalt, kvinnor och män sida vid sida.',
     bandCol: 'Längd',
     genderCol: 'Kön',
     countCol: 'Antal',
@@ -219,6 +219,8 @@ export const sv = {
       `${who}: medianlängden kan inte skattas ännu – färre än hälften av de ${n} sjukfallen har avslutats vid någon tidpunkt.`,
     ciOpen: 'ej nådd',
     medianDef: 'Medianen är den första dag då högst hälften av sjukfallen fortfarande pågår. "Ej nådd" betyder att konfidensgränsen inte går att skatta med de data som finns.',
+    kmNotDrawn: (n: string) => `${n} mindre grupper ritas inte i diagrammet (högst sex kurvor, de största); deras medianer står i listan ovan.`,
+    kmNoBands: 'Konfidensbanden ritas bara när högst tre kurvor visas, så att kurvorna går att skilja åt.',
     smallGroupsHidden: (n: string) => `${n} kurvor med färre än 5 sjukfall visas inte i delningsläge.`,
     // Thresholds per quarter
     thresholdHeading: 'Andel som passerar dag 90, 180 och 365 per startkvartal',
