@@ -31,7 +31,14 @@ export class BrowserEngine implements Engine {
   }
 
   async query(sql: string): Promise<Table> {
-    return (await this.conn.query(sql)) as unknown as Table;
+    if (!(globalThis as { __sfProfile?: boolean }).__sfProfile) return (await this.conn.query(sql)) as unknown as Table;
+    // Benchmark mode (scripts/bench.ts sets __sfProfile): a user-timing measure per statement batch.
+    const start = performance.now();
+    try {
+      return (await this.conn.query(sql)) as unknown as Table;
+    } finally {
+      performance.measure('sql', { start, end: performance.now(), detail: sql.replace(/\s+/g, ' ').trim().slice(0, 160) });
+    }
   }
 
   async registerFile(name: string, source: FileSource): Promise<string> {

@@ -59,6 +59,11 @@ function readCsv(o: StagingOptions): string {
  * One pass over the file: parse every cell, decide accept/reject, keep the row's pseudonymised text for rejects.
  * Columns of the staging table: the canonical values, `reason`/`value1`/`value2` (NULL when accepted),
  * `nl` (newlines inside quoted cells, for line numbers) and `text` (only for rejected rows).
+ *
+ * Written for a million rows (issue 7): the query is layered so that every cell is parsed once (DuckDB inlines a
+ * column alias used later in the same SELECT, so each value would otherwise be parsed again wherever it is used),
+ * and the reason of a row is only worked out in full when a cheap test of the parsed values does not already
+ * show it to be acceptable. The result is the same as checking every rule on every row.
  */
 export function stagingSql(o: StagingOptions): string {
   const s = o.sniffed;
@@ -80,7 +85,11 @@ export function stagingSql(o: StagingOptions): string {
   const nlExpr = headerCols
     .map((col) => `CASE WHEN contains(${col}, chr(10)) THEN length(${col}) - length(replace(${col}, chr(10), '')) ELSE 0 END`)
     .join(' + ');
-  const blank = headerCols.filter((_c, i) => s.roles[i] !== null).map((col) => `sf_nz(${col}) IS NULL`).join(' AND ');
+  // A row is kept unless all its recognised cells are blank and it has no extra fields. As a disjunction, the
+  // patient cell (almost never blank) first: DuckDB stops testing a row at its first true term.
+  const roleCols = headerCols.filter((_c, i) => s.roles[i] !== null);
+  const byPatientFirst = [...roleCols.filter((x) => Number(x.slice(1)) === patientIdx), ...roleCols.filter((x) => Number(x.slice(1)) !== patientIdx)];
+  const nonBlank = [...byPatientFirst.map((col) => `sf_nz(${col}) IS NOT NULL`), ...overflow.map((x) => `${x} IS NOT NULL`)].join(' OR ');
   const unitExpr = o.defaultUnit !== null && !s.roles.includes('unit') ? lit(o.defaultUnit) : `sf_nz(${c('unit')})`;
 
   const degreeCheck = isCert
@@ -88,56 +97,76 @@ export function stagingSql(o: StagingOptions): string {
     : '';
   const degreeInvalid = `WHEN sf_nz(${c('degree')}) IS NOT NULL AND coalesce(degree, -1) NOT IN (25, 50, 75, 100) THEN 'bad_degree'`;
   const endMissing = isCert ? `WHEN sf_nz(${c('end_date')}) IS NULL THEN 'missing_end'` : '';
+  // Rows that pass this test pass every rule below (each rule's condition is false for them).
+  const plainlyAccepted = [
+    ...overflow.map((x) => `${x} IS NULL`),
+    'raw_patient IS NOT NULL',
+    'start_date IS NOT NULL',
+    isCert ? 'end_date IS NOT NULL' : `(end_date IS NOT NULL OR sf_nz(${c('end_date')}) IS NULL)`,
+    isCert ? 'degree IN (25, 50, 75, 100)' : `(degree IN (25, 50, 75, 100) OR sf_nz(${c('degree')}) IS NULL)`,
+    '(end_date IS NULL OR (end_date >= start_date AND NOT (end_date >= start_date + INTERVAL 5 YEAR)))'
+  ].join(' AND ');
 
   return `
 CREATE OR REPLACE TEMP TABLE stg AS
 SELECT
-  sf_nz(${c('patient_id')}) AS raw_patient,
-  sf_date(${c('start_date')}, ${df}) AS start_date,
-  sf_date(${c('end_date')}, ${df}) AS end_date,
-  coalesce(end_date, start_date) AS ref_date,
-  sf_is_pnr(raw_patient) AS is_pnr,
-  sf_pseudonym(raw_patient, ref_date, ${lit(o.salt)}) AS patient,
-  sf_degree_num(${c('degree')}) AS degree,
-  coalesce(sf_gender(${c('gender')}), CASE WHEN sf_nz(${c('gender')}) IS NULL THEN sf_pnr_gender(raw_patient, ref_date) END) AS gender,
-  coalesce(sf_age(${c('age')}), CASE WHEN sf_nz(${c('age')}) IS NULL THEN sf_pnr_age(raw_patient, ref_date) END) AS age,
-  ${unitExpr} AS unit,
-  sf_nz(${c('physician')}) AS physician,
-  sf_icd(${c('diagnosis')}) AS diagnosis,
-  sf_nz(${c('certificate_id')}) AS certificate_id,
-  sf_reason(${c('extension_reason')}) AS extension_reason,
-  sf_date(${c('referral_date')}, ${df}) AS referral_date,
-  sf_date(${c('care_start_date')}, ${df}) AS care_start_date,
-  sf_nz(${c('waiting_cause')}) AS waiting_cause,
-  sf_int(${c('length')}) AS length,
-  sf_int(${c('certificates')}) AS certificates,
-  sf_int(${c('waiting_days')}) AS waiting_days,
-  CASE
-    WHEN ${overflow.map((x) => `${x} IS NOT NULL`).join(' OR ')} THEN 'too_many_fields'
-    WHEN raw_patient IS NULL THEN 'missing_patient'
-    WHEN sf_nz(${c('start_date')}) IS NULL THEN 'missing_start'
-    ${endMissing}
-    ${degreeCheck}
-    WHEN sf_date_problem(${c('start_date')}, ${df}) = 'ambiguous' THEN 'ambiguous_start'
-    WHEN start_date IS NULL THEN 'bad_start'
-    WHEN sf_date_problem(${c('end_date')}, ${df}) = 'ambiguous' THEN 'ambiguous_end'
-    WHEN sf_nz(${c('end_date')}) IS NOT NULL AND end_date IS NULL THEN 'bad_end'
-    WHEN end_date < start_date THEN 'end_before_start'
-    ${degreeInvalid}
-    WHEN end_date >= start_date + INTERVAL 5 YEAR THEN 'too_long'
-  END AS reason,
-  CASE reason
+  CASE WHEN is_pnr THEN sf_pseudonym(raw_patient, ref_date, ${lit(o.salt)}) ELSE raw_patient END AS patient,
+  start_date, end_date, is_pnr, degree,
+  coalesce(gender0, CASE WHEN is_pnr AND sf_nz(${c('gender')}) IS NULL THEN sf_pnr_gender(raw_patient, ref_date) END) AS gender,
+  coalesce(age0, CASE WHEN is_pnr AND sf_nz(${c('age')}) IS NULL THEN sf_pnr_age(raw_patient, ref_date) END) AS age,
+  unit, physician, diagnosis, certificate_id, extension_reason, referral_date, care_start_date, waiting_cause,
+  length, certificates, waiting_days, reason,
+  CASE WHEN reason IS NOT NULL THEN CASE reason
     WHEN 'bad_start' THEN sf_nz(${c('start_date')}) WHEN 'ambiguous_start' THEN sf_nz(${c('start_date')})
     WHEN 'bad_end' THEN sf_nz(${c('end_date')}) WHEN 'ambiguous_end' THEN sf_nz(${c('end_date')})
     WHEN 'end_before_start' THEN sf_nz(${c('end_date')})
     WHEN 'bad_degree' THEN sf_nz(${c('degree')})
     WHEN 'too_long' THEN sf_nz(${c('start_date')})
-  END AS value1,
-  CASE reason WHEN 'end_before_start' THEN sf_nz(${c('start_date')}) WHEN 'too_long' THEN sf_nz(${c('end_date')}) END AS value2,
+  END END AS value1,
+  CASE WHEN reason IS NOT NULL THEN CASE reason WHEN 'end_before_start' THEN sf_nz(${c('start_date')}) WHEN 'too_long' THEN sf_nz(${c('end_date')}) END END AS value2,
   (${nlExpr}) AS nl,
   CASE WHEN reason IS NOT NULL THEN ${textExpr} END AS text
-FROM ${readCsv(o)}
-WHERE NOT (${blank} AND ${overflow.map((x) => `${x} IS NULL`).join(' AND ')});
+FROM (
+  SELECT *,
+    coalesce(end_date, start_date) AS ref_date,
+    regexp_full_match(coalesce(raw_patient, ''), '(\\d{2})?\\d{6}[-+ ]?\\d{4}') AS is_pnr,
+    CASE WHEN ${plainlyAccepted} THEN NULL ELSE CASE
+      WHEN ${overflow.map((x) => `${x} IS NOT NULL`).join(' OR ')} THEN 'too_many_fields'
+      WHEN raw_patient IS NULL THEN 'missing_patient'
+      WHEN sf_nz(${c('start_date')}) IS NULL THEN 'missing_start'
+      ${endMissing}
+      ${degreeCheck}
+      WHEN sf_date_problem(${c('start_date')}, ${df}) = 'ambiguous' THEN 'ambiguous_start'
+      WHEN start_date IS NULL THEN 'bad_start'
+      WHEN sf_date_problem(${c('end_date')}, ${df}) = 'ambiguous' THEN 'ambiguous_end'
+      WHEN sf_nz(${c('end_date')}) IS NOT NULL AND end_date IS NULL THEN 'bad_end'
+      WHEN end_date < start_date THEN 'end_before_start'
+      ${degreeInvalid}
+      WHEN end_date >= start_date + INTERVAL 5 YEAR THEN 'too_long'
+    END END AS reason
+  FROM (
+    SELECT *,
+      sf_nz(${c('patient_id')}) AS raw_patient,
+      sf_date(${c('start_date')}, ${df}) AS start_date,
+      sf_date(${c('end_date')}, ${df}) AS end_date,
+      sf_degree_num(${c('degree')}) AS degree,
+      sf_gender(${c('gender')}) AS gender0,
+      sf_age(${c('age')}) AS age0,
+      ${unitExpr} AS unit,
+      sf_nz(${c('physician')}) AS physician,
+      sf_icd(${c('diagnosis')}) AS diagnosis,
+      sf_nz(${c('certificate_id')}) AS certificate_id,
+      sf_reason(${c('extension_reason')}) AS extension_reason,
+      sf_date(${c('referral_date')}, ${df}) AS referral_date,
+      sf_date(${c('care_start_date')}, ${df}) AS care_start_date,
+      sf_nz(${c('waiting_cause')}) AS waiting_cause,
+      sf_int(${c('length')}) AS length,
+      sf_int(${c('certificates')}) AS certificates,
+      sf_int(${c('waiting_days')}) AS waiting_days
+    FROM ${readCsv(o)}
+    WHERE ${nonBlank}
+  )
+);
 `;
 }
 

@@ -1,0 +1,110 @@
+/**
+ * REFERENCE COPY (do not edit): this file is src/lib/analysis/episodes.ts as it was before the performance work of issue 7
+ * (commit 9234098), with only its import paths changed. tests/unit/perf-equivalence.test.ts loads the same files
+ * through it and through the optimised code and requires identical tables.
+ */
+/**
+ * Episodes from certificates, by the national tools' rules (domain.md):
+ * - per patient, certificates sorted by start; a certificate starts a new episode when
+ *   start > (latest end so far) + gap + 1;
+ * - length = distinct calendar days covered (gaps not counted, overlaps once);
+ * - gender, unit, physician, diagnosis and current degree from the LAST certificate; age = max.
+ * Episode files (shape B) are taken as they are. One window pass computes both the split and the new days.
+ */
+import { ageBandSql, diagnosisGroupSql } from '../../../src/lib/analysis/domain';
+import { dateLit, intLit } from '../../../src/lib/sql';
+
+export interface BuildOptions {
+  gap: number;
+  asOf: string;
+}
+
+export const DEFAULT_GAP = 5;
+
+export function buildEpisodesSql(o: { gap: number; asOf?: string | null }) {
+  if (!Number.isInteger(o.gap) || o.gap < 0 || o.gap > 90) throw new Error(`gap must be 0–90 days, got ${o.gap}`);
+  const gap = intLit(o.gap);
+  const asOf = o.asOf ? dateLit(o.asOf) : 'NULL';
+
+  // A row occurring twice counts once: same certificate id, or the same patient, dates, degree and physician.
+  const dedupe = `
+CREATE OR REPLACE TABLE cert_dups AS
+  SELECT file_id, rec,
+    (certificate_id IS NOT NULL AND row_number() OVER (PARTITION BY certificate_id ORDER BY file_id, rec) > 1)
+    OR row_number() OVER (PARTITION BY patient, start_date, end_date, degree, physician ORDER BY file_id, rec) > 1 AS dup
+  FROM cert_rows;
+CREATE OR REPLACE TABLE certificates AS
+  SELECT c.* FROM cert_rows c ANTI JOIN (SELECT file_id, rec FROM cert_dups WHERE dup) d USING (file_id, rec);
+CREATE OR REPLACE TABLE ep_dups AS
+  SELECT file_id, rec,
+    row_number() OVER (PARTITION BY patient, start_date, end_date, degree, physician ORDER BY file_id, rec) > 1 AS dup
+  FROM episode_rows;
+CREATE OR REPLACE TABLE episode_input AS
+  SELECT e.* FROM episode_rows e ANTI JOIN (SELECT file_id, rec FROM ep_dups WHERE dup) d USING (file_id, rec);`;
+
+  const duplicateCounts = `
+SELECT file_id, CAST(count(*) AS INTEGER) AS n FROM (
+  SELECT file_id FROM cert_dups WHERE dup UNION ALL SELECT file_id FROM ep_dups WHERE dup) GROUP BY file_id`;
+
+  const defaultAsOf = `
+SELECT strftime(max(d), '%Y-%m-%d') AS d FROM (
+  SELECT max(start_date) AS d FROM certificates UNION ALL SELECT max(start_date) FROM episode_input)`;
+
+  const episodes = `
+CREATE OR REPLACE TABLE cert_seq AS
+WITH w AS (
+  SELECT *,
+    row_number() OVER p AS seq,
+    max(end_date) OVER (p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max
+  FROM certificates
+  WINDOW p AS (PARTITION BY patient ORDER BY start_date, end_date, file_id, rec)
+)
+SELECT *,
+  CASE WHEN prev_max IS NULL OR start_date > prev_max + ${gap} + 1 THEN 1 ELSE 0 END AS new_ep,
+  greatest(0, date_diff('day', greatest(start_date, coalesce(prev_max + 1, start_date)), end_date) + 1) AS new_days,
+  greatest(0, date_diff('day', greatest(start_date, coalesce(prev_max + 1, start_date)), least(end_date, ${asOf})) + 1) AS new_days_asof
+FROM w;
+CREATE OR REPLACE TABLE cert_ep AS
+SELECT *, sum(new_ep) OVER (PARTITION BY patient ORDER BY seq ROWS UNBOUNDED PRECEDING) AS ep_no FROM cert_seq;
+DROP TABLE cert_seq;
+CREATE OR REPLACE TABLE episodes AS
+WITH from_certs AS (
+  SELECT patient, ep_no,
+    min(start_date) AS start_date,
+    max(end_date) AS end_date,
+    CAST(sum(new_days) AS INTEGER) AS length_days,
+    CAST(sum(new_days_asof) AS INTEGER) AS km_days,
+    max(end_date) < ${asOf} AS km_event,
+    arg_max_null(gender, seq) AS gender,
+    max(age) AS age,
+    arg_max_null(unit, seq) AS unit,
+    arg_max_null(physician, seq) AS physician,
+    arg_max_null(diagnosis, seq) AS diagnosis,
+    arg_max_null(degree, seq) AS degree,
+    CAST(count(*) AS INTEGER) AS n_certificates,
+    sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0) AS net_days,
+    'certificates' AS shape
+  FROM cert_ep GROUP BY patient, ep_no
+), from_episodes AS (
+  SELECT patient, CAST(rec AS BIGINT) AS ep_no, start_date,
+    coalesce(end_date, start_date + CAST(coalesce(length, date_diff('day', start_date, ${asOf}) + 1) - 1 AS INTEGER)) AS end_date,
+    CAST(coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1) AS INTEGER) AS length_days,
+    CAST(greatest(0, least(coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1),
+      date_diff('day', start_date, ${asOf}) + 1)) AS INTEGER) AS km_days,
+    end_date IS NOT NULL AND end_date < ${asOf} AS km_event,
+    gender, age, unit, physician, diagnosis, degree,
+    CAST(coalesce(certificates, 1) AS INTEGER) AS n_certificates,
+    coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1) * coalesce(degree, 100) / 100.0 AS net_days,
+    'episodes' AS shape
+  FROM episode_input
+)
+SELECT CAST(row_number() OVER (ORDER BY shape, patient, start_date) AS INTEGER) AS episode_id,
+  e.*,
+  NOT km_event AS ongoing,
+  ${ageBandSql('age')} AS age_band,
+  ${diagnosisGroupSql('diagnosis')} AS diagnosis_group,
+  strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
+FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e;`;
+
+  return { dedupe, duplicateCounts, defaultAsOf, episodes };
+}

@@ -1,0 +1,207 @@
+/**
+ * REFERENCE COPY (do not edit): this file is src/lib/ingest/sql.ts as it was before the performance work of issue 7
+ * (commit 9234098), with only its import paths changed. tests/unit/perf-equivalence.test.ts loads the same files
+ * through it and through the optimised code and requires identical tables.
+ */
+/**
+ * SQL that reads one CSV file into the canonical tables in one pass (contract sections 1–2):
+ * every value parsed by the macros of macros.ts, every row either accepted or rejected with a reason.
+ */
+import { intLit, lit } from '../../../src/lib/sql';
+import type { CanonicalColumn } from '../../../src/lib/ingest/headers';
+import type { Shape, Sniffed } from '../../../src/lib/ingest/sniff';
+
+/** Extra columns beyond the header, so a row with too many fields is read (and then rejected), not lost. */
+const OVERFLOW_COLUMNS = 4;
+
+export const TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS cert_rows (
+  file_id INTEGER, rec INTEGER, patient VARCHAR, certificate_id VARCHAR, start_date DATE, end_date DATE,
+  degree INTEGER, gender VARCHAR, age INTEGER, unit VARCHAR, physician VARCHAR, diagnosis VARCHAR,
+  extension_reason VARCHAR, referral_date DATE, care_start_date DATE, waiting_cause VARCHAR, is_pnr BOOLEAN);
+CREATE TABLE IF NOT EXISTS episode_rows (
+  file_id INTEGER, rec INTEGER, patient VARCHAR, start_date DATE, end_date DATE, degree INTEGER,
+  gender VARCHAR, age INTEGER, unit VARCHAR, physician VARCHAR, diagnosis VARCHAR, length INTEGER,
+  certificates INTEGER, waiting_days INTEGER, waiting_cause VARCHAR, referral_date DATE, care_start_date DATE,
+  is_pnr BOOLEAN);
+CREATE TABLE IF NOT EXISTS rejects (
+  file_id INTEGER, line INTEGER, reason VARCHAR, value1 VARCHAR, value2 VARCHAR, text VARCHAR);
+`;
+
+export interface StagingOptions {
+  fileId: number;
+  /** The name/path the file is registered under. */
+  path: string;
+  sniffed: Sniffed;
+  salt: string;
+  /** The unit for rows of a file without a unit column (the file's name), or null. */
+  defaultUnit: string | null;
+  /** false: DuckDB's single-threaded reader, needed for quoted newlines together with null_padding. */
+  parallel?: boolean;
+}
+
+function columnNames(sniffed: Sniffed): string[] {
+  const n = sniffed.headers.length + OVERFLOW_COLUMNS;
+  return Array.from({ length: n }, (_v, i) => `c${i}`);
+}
+
+/** The raw cell of a canonical column, or NULL when the file has no such column. */
+function cell(sniffed: Sniffed, col: CanonicalColumn): string {
+  const i = sniffed.roles.indexOf(col);
+  return i < 0 ? 'CAST(NULL AS VARCHAR)' : `c${i}`;
+}
+
+function readCsv(o: StagingOptions): string {
+  const cols = columnNames(o.sniffed).map((c) => `${lit(c)}: 'VARCHAR'`).join(', ');
+  const delim = o.sniffed.delimiter === '\t' ? `E'\\t'` : lit(o.sniffed.delimiter);
+  return `read_csv(${lit(o.path)}, delim = ${delim}, quote = '"', escape = '"', header = true,
+    skip = ${intLit(o.sniffed.headerLine)}, columns = {${cols}}, auto_detect = false, null_padding = true,
+    store_rejects = true, rejects_table = 'csv_rejects_${o.fileId}', rejects_scan = 'csv_scan_${o.fileId}',
+    max_line_size = 10000000${o.parallel === false ? ', parallel = false' : ''})`;
+}
+
+/**
+ * One pass over the file: parse every cell, decide accept/reject, keep the row's pseudonymised text for rejects.
+ * Columns of the staging table: the canonical values, `reason`/`value1`/`value2` (NULL when accepted),
+ * `nl` (newlines inside quoted cells, for line numbers) and `text` (only for rejected rows).
+ */
+export function stagingSql(o: StagingOptions): string {
+  const s = o.sniffed;
+  const df = s.dayFirstEvidence ? 'true' : 'false';
+  const c = (col: CanonicalColumn) => cell(s, col);
+  const all = columnNames(s);
+  const headerCols = all.slice(0, s.headers.length);
+  const overflow = all.slice(s.headers.length);
+  const patientIdx = s.roles.indexOf('patient_id');
+  const isCert = s.shape === 'certificates';
+  // The text of a rejected row: the original cells, with the patient id replaced by its pseudonym and
+  // name columns left out.
+  const textCells = headerCols
+    .filter((_c, i) => s.roles[i] !== 'name')
+    .map((col) => (Number(col.slice(1)) === patientIdx ? 'patient' : col))
+    .concat(overflow.map((col) => `${col}`));
+  const delim = lit(s.delimiter);
+  const textExpr = `rtrim(concat_ws(${delim}, ${textCells.map((x) => `sf_csv_field(${x}, ${delim})`).join(', ')}), ${delim})`;
+  const nlExpr = headerCols
+    .map((col) => `CASE WHEN contains(${col}, chr(10)) THEN length(${col}) - length(replace(${col}, chr(10), '')) ELSE 0 END`)
+    .join(' + ');
+  const blank = headerCols.filter((_c, i) => s.roles[i] !== null).map((col) => `sf_nz(${col}) IS NULL`).join(' AND ');
+  const unitExpr = o.defaultUnit !== null && !s.roles.includes('unit') ? lit(o.defaultUnit) : `sf_nz(${c('unit')})`;
+
+  const degreeCheck = isCert
+    ? `WHEN sf_nz(${c('degree')}) IS NULL THEN 'missing_degree'`
+    : '';
+  const degreeInvalid = `WHEN sf_nz(${c('degree')}) IS NOT NULL AND coalesce(degree, -1) NOT IN (25, 50, 75, 100) THEN 'bad_degree'`;
+  const endMissing = isCert ? `WHEN sf_nz(${c('end_date')}) IS NULL THEN 'missing_end'` : '';
+
+  return `
+CREATE OR REPLACE TEMP TABLE stg AS
+SELECT
+  sf_nz(${c('patient_id')}) AS raw_patient,
+  sf_date(${c('start_date')}, ${df}) AS start_date,
+  sf_date(${c('end_date')}, ${df}) AS end_date,
+  coalesce(end_date, start_date) AS ref_date,
+  sf_is_pnr(raw_patient) AS is_pnr,
+  sf_pseudonym(raw_patient, ref_date, ${lit(o.salt)}) AS patient,
+  sf_degree_num(${c('degree')}) AS degree,
+  coalesce(sf_gender(${c('gender')}), CASE WHEN sf_nz(${c('gender')}) IS NULL THEN sf_pnr_gender(raw_patient, ref_date) END) AS gender,
+  coalesce(sf_age(${c('age')}), CASE WHEN sf_nz(${c('age')}) IS NULL THEN sf_pnr_age(raw_patient, ref_date) END) AS age,
+  ${unitExpr} AS unit,
+  sf_nz(${c('physician')}) AS physician,
+  sf_icd(${c('diagnosis')}) AS diagnosis,
+  sf_nz(${c('certificate_id')}) AS certificate_id,
+  sf_reason(${c('extension_reason')}) AS extension_reason,
+  sf_date(${c('referral_date')}, ${df}) AS referral_date,
+  sf_date(${c('care_start_date')}, ${df}) AS care_start_date,
+  sf_nz(${c('waiting_cause')}) AS waiting_cause,
+  sf_int(${c('length')}) AS length,
+  sf_int(${c('certificates')}) AS certificates,
+  sf_int(${c('waiting_days')}) AS waiting_days,
+  CASE
+    WHEN ${overflow.map((x) => `${x} IS NOT NULL`).join(' OR ')} THEN 'too_many_fields'
+    WHEN raw_patient IS NULL THEN 'missing_patient'
+    WHEN sf_nz(${c('start_date')}) IS NULL THEN 'missing_start'
+    ${endMissing}
+    ${degreeCheck}
+    WHEN sf_date_problem(${c('start_date')}, ${df}) = 'ambiguous' THEN 'ambiguous_start'
+    WHEN start_date IS NULL THEN 'bad_start'
+    WHEN sf_date_problem(${c('end_date')}, ${df}) = 'ambiguous' THEN 'ambiguous_end'
+    WHEN sf_nz(${c('end_date')}) IS NOT NULL AND end_date IS NULL THEN 'bad_end'
+    WHEN end_date < start_date THEN 'end_before_start'
+    ${degreeInvalid}
+    WHEN end_date >= start_date + INTERVAL 5 YEAR THEN 'too_long'
+  END AS reason,
+  CASE reason
+    WHEN 'bad_start' THEN sf_nz(${c('start_date')}) WHEN 'ambiguous_start' THEN sf_nz(${c('start_date')})
+    WHEN 'bad_end' THEN sf_nz(${c('end_date')}) WHEN 'ambiguous_end' THEN sf_nz(${c('end_date')})
+    WHEN 'end_before_start' THEN sf_nz(${c('end_date')})
+    WHEN 'bad_degree' THEN sf_nz(${c('degree')})
+    WHEN 'too_long' THEN sf_nz(${c('start_date')})
+  END AS value1,
+  CASE reason WHEN 'end_before_start' THEN sf_nz(${c('start_date')}) WHEN 'too_long' THEN sf_nz(${c('end_date')}) END AS value2,
+  (${nlExpr}) AS nl,
+  CASE WHEN reason IS NOT NULL THEN ${textExpr} END AS text
+FROM ${readCsv(o)}
+WHERE NOT (${blank} AND ${overflow.map((x) => `${x} IS NULL`).join(' AND ')});
+`;
+}
+
+/**
+ * Move the staged rows into the canonical tables and the rejects (with physical line numbers).
+ * rec: the record's position among all data records of the file, counting the records the CSV reader itself
+ * rejected (broken quoting); line: the physical line, counting newlines inside quoted cells before it.
+ */
+export function commitSql(fileId: number, shape: Shape, headerLine: number, hasCsvRejects: boolean): string {
+  const f = intLit(fileId);
+  const h = intLit(headerLine);
+  const recExpr = hasCsvRejects
+    ? `CAST(rowid + 1 + (SELECT count(*) FROM csv_bad b WHERE b.slot <= stg.rowid + 1) AS INTEGER)`
+    : `CAST(rowid + 1 AS INTEGER)`;
+  const target = shape === 'certificates'
+    ? `INSERT INTO cert_rows SELECT ${f}, ${recExpr}, patient, certificate_id, start_date, end_date, degree, gender,
+         age, unit, physician, diagnosis, extension_reason, referral_date, care_start_date, waiting_cause, is_pnr
+       FROM stg WHERE reason IS NULL;`
+    : `INSERT INTO episode_rows SELECT ${f}, ${recExpr}, patient, start_date, end_date, degree, gender, age, unit,
+         physician, diagnosis, length, certificates, waiting_days, waiting_cause, referral_date, care_start_date, is_pnr
+       FROM stg WHERE reason IS NULL;`;
+  const lineOf = (alias: string) =>
+    `CAST(${h} + 1 + ${alias}.rec + coalesce((SELECT sum(nl) FROM nl_rows n WHERE n.rec < ${alias}.rec), 0) AS INTEGER)`;
+  return `
+CREATE OR REPLACE TEMP TABLE csv_bad AS
+  SELECT rec, rec - row_number() OVER (ORDER BY rec) + 1 AS slot, error_type FROM (
+    SELECT CAST(line - 1 - ${h} AS INTEGER) AS rec, min(error_type) AS error_type
+    FROM csv_rejects_${f} GROUP BY ALL);
+${target}
+CREATE OR REPLACE TEMP TABLE nl_rows AS SELECT ${recExpr} AS rec, nl FROM stg WHERE nl > 0;
+INSERT INTO rejects
+  SELECT ${f}, ${lineOf('r')}, reason, value1, value2, text
+  FROM (SELECT ${recExpr} AS rec, * FROM stg WHERE reason IS NOT NULL) r;
+INSERT INTO rejects
+  SELECT ${f}, ${lineOf('b')}, 'malformed', error_type, NULL, NULL FROM csv_bad b;
+`;
+}
+
+/** Counts for the load report of one file (run after commitSql, before dropping the temp tables). */
+export function fileCountsSql(fileId: number): string {
+  const f = intLit(fileId);
+  return `SELECT
+    (SELECT count(*) FROM stg) + (SELECT count(*) FROM csv_bad) AS rows_read,
+    (SELECT count(*) FROM stg WHERE reason IS NULL) AS rows_accepted,
+    (SELECT count(*) FROM rejects WHERE file_id = ${f}) AS rows_rejected,
+    (SELECT count(DISTINCT patient) FROM stg WHERE is_pnr) AS pseudonymised`;
+}
+
+export const DROP_STAGING_SQL = `DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS csv_bad; DROP TABLE IF EXISTS nl_rows;`;
+
+export function dropRejectTablesSql(fileId: number): string {
+  const f = intLit(fileId);
+  return `DROP TABLE IF EXISTS csv_rejects_${f}; DROP TABLE IF EXISTS csv_scan_${f};`;
+}
+
+/** Remove one file's rows. */
+export function removeFileSql(fileId: number): string {
+  const f = intLit(fileId);
+  return `DELETE FROM cert_rows WHERE file_id = ${f}; DELETE FROM episode_rows WHERE file_id = ${f};
+    DELETE FROM rejects WHERE file_id = ${f};`;
+}
+
