@@ -179,6 +179,7 @@ export type ProviderMhRow = {
 export function mhByProviderSql(rel: string, by: 'physician' | 'unit', minPerGender = MIN_EPISODES_PER_GENDER): string {
   const col = by === 'unit' ? 'unit' : 'physician';
   const min = intLit(minPerGender);
+  const ok = `(p.women >= ${min} AND p.men >= ${min})`;
   return `WITH eq_prov AS (
   SELECT CAST(${col} AS VARCHAR) AS id,
     CAST(count(*) FILTER (WHERE gender = 'K') AS BIGINT) AS women,
@@ -186,16 +187,17 @@ export function mhByProviderSql(rel: string, by: 'physician' | 'unit', minPerGen
   FROM ${rel}
   WHERE ${col} IS NOT NULL AND gender IN ('K', 'M') AND (${OVER_90}) IS NOT NULL
   GROUP BY 1
-), eq_ok AS (
-  SELECT id FROM eq_prov WHERE women >= ${min} AND men >= ${min}
 ), eq_mh AS (
-  ${mhSql(`(SELECT * FROM ${rel} WHERE CAST(${col} AS VARCHAR) IN (SELECT id FROM eq_ok))`, { outcome: OVER_90, strata: GENDER_STRATA, group: col })}
+  ${mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA, group: col })}
 )
-SELECT p.id, p.women, p.men, (p.women >= ${min} AND p.men >= ${min}) AS enough,
-  m.estimate, m.ci_low, m.ci_high,
-  CAST(coalesce(m.women, 0) AS BIGINT) AS women_used, CAST(coalesce(m.men, 0) AS BIGINT) AS men_used,
-  CAST(coalesce(m.strata_used, 0) AS BIGINT) AS strata_used,
-  CASE WHEN m.ci_low > 1 THEN 'higher' WHEN m.ci_high < 1 THEN 'lower' END AS differs
+SELECT p.id, p.women, p.men, ${ok} AS enough,
+  CASE WHEN ${ok} THEN m.estimate END AS estimate,
+  CASE WHEN ${ok} THEN m.ci_low END AS ci_low,
+  CASE WHEN ${ok} THEN m.ci_high END AS ci_high,
+  CAST(CASE WHEN ${ok} THEN coalesce(m.women, 0) ELSE 0 END AS BIGINT) AS women_used,
+  CAST(CASE WHEN ${ok} THEN coalesce(m.men, 0) ELSE 0 END AS BIGINT) AS men_used,
+  CAST(CASE WHEN ${ok} THEN coalesce(m.strata_used, 0) ELSE 0 END AS BIGINT) AS strata_used,
+  CASE WHEN ${ok} AND m.ci_low > 1 THEN 'higher' WHEN ${ok} AND m.ci_high < 1 THEN 'lower' END AS differs
 FROM eq_prov p LEFT JOIN eq_mh m ON m.grp = p.id
 ORDER BY p.id`;
 }
