@@ -319,3 +319,23 @@ describe('per physician and per unit', () => {
     expect(rows.map((r) => r.id)).toEqual(['Cecilia Carlsson']);
   });
 });
+
+describe('data without gender or age', () => {
+  it('says what is missing: no known gender, no age, and no estimate anywhere', async () => {
+    // tests/fixtures/eq-nogender.csv: 4 episodes, no gender or age column and no personnummer; one blank diagnosis.
+    const ds = await load(fixture('eq-nogender.csv'));
+    try {
+      const [c] = await queryRows<CoverageRow>(ds.engine, coverageSql(rel));
+      expect(c).toEqual({ total: 4, known_gender: 0, known_age: 0, valid_diagnosis: 3 });
+      const [overall] = await queryRows<MhRow>(ds.engine, mhOverallSql(rel));
+      // No row with gender K or M: mhSql has nothing to group, so no row at all (the view then says "too few").
+      expect(overall ?? null).toBeNull();
+      const share = await queryRows<WomenShareRow>(ds.engine, womenShareSql(rel));
+      expect(share[0]).toEqual({ grp: 'all', total: 4, women: 0, men: 0, unknown: 4, share_women: null });
+      expect(await queryRows(ds.engine, genderFiguresSql(rel))).toEqual([]);
+      expect(await queryRows(ds.engine, mhByProviderSql(rel, 'physician'))).toEqual([]);
+    } finally {
+      await ds.engine.close();
+    }
+  });
+});
