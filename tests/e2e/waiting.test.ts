@@ -57,6 +57,10 @@ describe('the Väntan view', () => {
         '98 nettodagar. Mest: Väntan på utredning vid Psykiatrimottagningen Centrum (61 nettodagar). ' +
         'Per 2026-09-30 väntar 1 pågående sjukfall på att utredning eller behandling ska börja (remiss given, vård inte påbörjad).');
 
+      // The rule for days spent waiting is written out in the help text.
+      expect(plain(await page.locator('[data-testid="waiting-rule"]').textContent()))
+        .toContain('från och med remissdatum till och med dagen före vårdstart (vårdstartsdagen räknas inte)');
+
       // Reason table: 11 extensions, 5 waiting (45,5 %); the blank and the unrecognised reason each once.
       const reasons = page.locator('[data-testid="waiting-reasons"]');
       expect(await rowText(reasons.locator('tr[data-reason="all"]'))).toBe('Alla förlängningar 11 100,0 %');

@@ -37,7 +37,7 @@ import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
 import { queryOne, queryRows } from '../../src/lib/engine/rows';
 import { selectionSql, NO_FILTERS, type Filters } from '../../src/lib/analysis/filters';
-import { summarize } from '../../src/lib/analysis/summary';
+import { selectedCertificatesSql, summarize } from '../../src/lib/analysis/summary';
 import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
 import {
   periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod,
@@ -320,5 +320,45 @@ describe('a file without reason or referral columns: wait-nocols.csv', () => {
     expect([t.episodes, t.days, t.waiting_now]).toEqual([0, 0, 0]);
     const total = (await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel))).find((r) => r.dim === 'total')!;
     expect([total.extensions, total.waiting_extensions, total.waiting_net_days]).toEqual([1, 0, 0]);
+  });
+});
+
+describe('the bundled sample data (data-samples/intyg-exempel.csv): consistency checks', () => {
+  let engine: NodeEngine;
+  let ds: Dataset;
+  beforeAll(async () => {
+    engine = await NodeEngine.create();
+    ds = new Dataset(engine, 'test-salt');
+    await ds.addFile(fileFromPath(join(__dirname, '..', '..', 'data-samples', 'intyg-exempel.csv')));
+    await ds.build({ gap: 5, asOf: AS_OF });
+  });
+  afterAll(() => engine.close());
+
+  it('extension figures equal the contract summary; waiting groups equal a per-episode count over selectedCertificatesSql', async () => {
+    const f: Filters = { ...NO_FILTERS, from: '2025-01-01', to: '2025-12-31' };
+    for (const filters of [NO_FILTERS, f]) {
+      const rel = selectionSql(filters);
+      const s = await summarize(ds, filters);
+      const t = (await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel))).find((r) => r.dim === 'total')!;
+      expect([t.extensions, t.waiting_extensions]).toEqual([s.waiting.extensions, s.waiting.waiting_extensions]);
+      expect(t.waiting_net_days).toBeCloseTo(s.waiting.waiting_net_days, 6);
+      const a = await queryRows<{ wait_group: string; n: number }>(engine,
+        `SELECT wait_group, count(*) AS n FROM ${waitingGroupRel(rel)} GROUP BY 1 ORDER BY 1`);
+      const b = await queryRows<{ wait_group: string; n: number }>(engine, `
+        SELECT CASE WHEN w > 0 THEN 'waiting' WHEN x > 0 THEN 'extended' ELSE 'single' END AS wait_group, count(*) AS n FROM (
+          SELECT episode_id, count(*) FILTER (WHERE is_extension) AS x,
+            count(*) FILTER (WHERE is_extension AND extension_reason LIKE 'wait_%') AS w
+          FROM ${selectedCertificatesSql(rel)} GROUP BY episode_id) GROUP BY 1 ORDER BY 1`);
+      expect(a).toEqual(b);
+    }
+    // The sample's README: 9091 extensions, 31.7 % waiting, 62 first certificates with a reason.
+    const c = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(selectionSql(NO_FILTERS)));
+    const total = c.find((r) => r.dim === 'total')!;
+    expect(total.extensions).toBe(9091);
+    expect(total.waiting_extensions / total.extensions).toBeCloseTo(0.317, 3);
+    expect(c.find((r) => r.dim === 'reason' && r.reason === 'first')!.with_reason).toBe(62);
+    // 406 episodes carry referral columns.
+    const rt = await queryOne<ReferralTotalsRow>(engine, referralTotalsSql(selectionSql(NO_FILTERS), AS_OF));
+    expect(rt.episodes).toBe(406);
   });
 });

@@ -200,15 +200,18 @@ export type WaitGroup = (typeof WAIT_GROUPS)[number];
  * The selected certificate-shape episodes with `wait_group`: 'waiting' (at least one waiting extension),
  * 'extended' (extensions, none of them waiting), 'single' (one certificate, no extension), and
  * `has_waiting` ('yes' | 'no'). A relation for kmCurveSql / kmMedianSql.
+ * Same definition as `selectedCertificatesSql`'s is_extension (new_ep = 0: every certificate after an episode's
+ * first), written so that only the waiting extensions are read: an episode has an extension exactly when it has
+ * more than one certificate.
  */
 export function waitingGroupRel(rel: string): string {
   return `(SELECT e.*,
-    CASE WHEN w.waiting > 0 THEN 'waiting' WHEN w.extensions > 0 THEN 'extended' ELSE 'single' END AS wait_group,
-    CASE WHEN w.waiting > 0 THEN 'yes' ELSE 'no' END AS has_waiting
-  FROM ${rel} e JOIN (
-    SELECT episode_id, count(*) FILTER (WHERE is_extension) AS extensions, count(*) FILTER (WHERE ${IS_WAITING}) AS waiting
-    FROM ${selectedCertificatesSql(rel)} GROUP BY episode_id
-  ) w ON w.episode_id = e.episode_id)`;
+    CASE WHEN w.patient IS NOT NULL THEN 'waiting' WHEN e.n_certificates > 1 THEN 'extended' ELSE 'single' END AS wait_group,
+    CASE WHEN w.patient IS NOT NULL THEN 'yes' ELSE 'no' END AS has_waiting
+  FROM ${rel} e LEFT JOIN (
+    SELECT DISTINCT patient, ep_no FROM cert_ep WHERE new_ep = 0 AND list_contains(${WAITING_LIST}, extension_reason)
+  ) w ON w.patient = e.patient AND w.ep_no = e.ep_no
+  WHERE e.shape = 'certificates')`;
 }
 
 /** Kaplan–Meier medians by diagnosis group (`waitingMediansSql`). */

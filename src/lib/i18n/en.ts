@@ -519,6 +519,7 @@ export const en: Messages = {
     referralStartedDef: (n: string) => `Waits where care has started; ${n} have not started.`,
     givenNote: (episodes: string, days: string) =>
       `Of which ${days} days in ${episodes} episodes taken directly from the column "Väntetid (dagar)" of an episode file.`,
+    datesNeeded: 'How many are waiting now, when care started and how long the wait was need dates: the columns "Remissdatum" (referral date) and "Vårdstart" (care start). The loaded files have waiting days only.',
     causeCol: 'Waiting for',
     noCause: 'No cause given',
     waitsCol: 'Waits',

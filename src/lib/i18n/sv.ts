@@ -525,6 +525,7 @@ export const sv = {
     referralStartedDef: (n: string) => `Väntan där vården har börjat; ${n} har inte börjat.`,
     givenNote: (episodes: string, days: string) =>
       `Varav ${days} dagar i ${episodes} sjukfall tagna direkt från kolumnen "Väntetid (dagar)" i en sjukfallsfil.`,
+    datesNeeded: 'Hur många som väntar nu, när vården började och hur lång väntan var kräver datum: kolumnerna "Remissdatum" och "Vårdstart". De inlästa filerna har bara väntetid i dagar.',
     causeCol: 'Väntar på',
     noCause: 'Ingen orsak angiven',
     waitsCol: 'Väntetillfällen',
