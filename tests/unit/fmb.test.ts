@@ -6,7 +6,7 @@ import { fileFromPath } from '../../src/lib/node-input';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  decodeFmbBytes, ensureFmb, FMB_2019, FMB_TABLE_SQL, fmbBySql, fmbEpisodesSql, fmbLongestSql, fmbSummarySql, installFmbSql,
+  decodeFmbBytes, ensureFmb, FMB_2019, FMB_TABLE_SQL, fmbByAllSql, fmbBySql, fmbEpisodesSql, fmbLongestSql, fmbSummarySql, installFmbSql,
   parseFmbCsv, type FmbByRow, type FmbOverrunRow, type FmbSummaryRow
 } from '../../src/lib/analysis/fmb';
 
@@ -160,6 +160,13 @@ describe('FMB comparisons on tests/fixtures/dur-km.csv (bundled table)', () => {
     const unit = await queryRows<FmbByRow>(e2, fmbBySql('episodes', 'unit'));
     expect(unit.map((r) => [r.key, r.n, r.over, r.mean_overrun])).toEqual([['Enhet Norr', 6, 2, 11], ['Enhet Syd', 5, 4, 108.25]]);
     expect(unit[0].share).toBeCloseTo(1 / 3, 12);
+    // The same three breakdowns in one pass.
+    const all = await queryRows<FmbByRow & { breakdown: string }>(e2, fmbByAllSql('episodes'));
+    const strip = (rows: FmbByRow[]) => rows.map(({ key, fmb_max, n, over, share, mean_overrun }) => ({ key, fmb_max, n, over, share, mean_overrun }));
+    expect(strip(all.filter((r) => r.breakdown === 'fmb_code'))).toEqual(strip(code));
+    expect(strip(all.filter((r) => r.breakdown === 'physician'))).toEqual(strip(phys));
+    expect(strip(all.filter((r) => r.breakdown === 'unit'))).toEqual(strip(unit));
+    expect(all.map((r) => r.breakdown)).toEqual([...Array(8).fill('fmb_code'), ...Array(3).fill('physician'), ...Array(2).fill('unit')]);
   });
 
   it('longest overruns first', async () => {

@@ -40,11 +40,11 @@ function countsByGenderSql(rel: string, keyExpr: string, keys: readonly string[]
   const keyValues = keys.map((k, i) => `(${lit(k)}, ${i})`).join(', ');
   return `WITH k AS (SELECT * FROM (VALUES ${keyValues}) k(key, ord)),
 g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord)),
-d AS (SELECT ${keyExpr} AS key, gender FROM ${rel}),
+c0 AS (SELECT ${keyExpr} AS key, gender, count(*) AS n FROM ${rel} GROUP BY ALL),
 c AS (
-  SELECT key, 'total' AS grp, count(*) AS n FROM d GROUP BY key
+  SELECT key, 'total' AS grp, sum(n) AS n FROM c0 GROUP BY key
   UNION ALL
-  SELECT key, gender AS grp, count(*) AS n FROM d WHERE gender IN ('K', 'M') GROUP BY key, gender
+  SELECT key, gender AS grp, n FROM c0 WHERE gender IN ('K', 'M')
 ),
 t AS (SELECT grp, sum(n) AS tot FROM c WHERE key IN (SELECT key FROM k) GROUP BY grp)
 SELECT k.key, g.grp, CAST(coalesce(c.n, 0) AS BIGINT) AS n,
@@ -91,11 +91,12 @@ GROUP BY g.grp, g.gord ORDER BY g.gord`;
  */
 export function certificatesSql(rel: string): string {
   const n = `e.n_certificates`;
-  const known = `(e.shape = 'certificates' OR EXISTS (SELECT 1 FROM episode_input i
-    WHERE i.patient = e.patient AND CAST(i.rec AS BIGINT) = e.ep_no AND i.start_date = e.start_date AND i.certificates IS NOT NULL))`;
-  const key = `CASE WHEN NOT ${known} OR ${n} IS NULL THEN 'unknown' WHEN ${n} <= 5 THEN CAST(${n} AS VARCHAR)
-    WHEN ${n} <= 9 THEN '6-9' ELSE '10+' END`;
-  return countsByGenderSql(`(SELECT ${key} AS cert_class, e.gender FROM ${rel} e)`, 'cert_class', CERT_CLASSES);
+  const key = `CASE WHEN NOT (e.shape = 'certificates' OR k.patient IS NOT NULL) OR ${n} IS NULL THEN 'unknown'
+    WHEN ${n} <= 5 THEN CAST(${n} AS VARCHAR) WHEN ${n} <= 9 THEN '6-9' ELSE '10+' END`;
+  const known = `(SELECT DISTINCT patient, CAST(rec AS BIGINT) AS ep_no, start_date FROM episode_input WHERE certificates IS NOT NULL)`;
+  return countsByGenderSql(`(SELECT ${key} AS cert_class, e.gender FROM ${rel} e
+    LEFT JOIN ${known} k ON e.shape = 'episodes' AND k.patient = e.patient AND k.ep_no = e.ep_no AND k.start_date = e.start_date)`,
+  'cert_class', CERT_CLASSES);
 }
 
 export interface NetDaysRow {

@@ -87,7 +87,7 @@ export function fmbEpisodesSql(rel: string): string {
     FROM ${rel} e
     LEFT JOIN (
       SELECT d.diagnosis, arg_max(f.code, length(f.k)) AS fmb_code, CAST(arg_max(f.max_days, length(f.k)) AS INTEGER) AS fmb_max
-      FROM (SELECT DISTINCT diagnosis, ${keySql('diagnosis')} AS k FROM ${rel} WHERE diagnosis IS NOT NULL) d
+      FROM (SELECT diagnosis, ${keySql('diagnosis')} AS k FROM (SELECT DISTINCT diagnosis FROM ${rel} WHERE diagnosis IS NOT NULL)) d
       JOIN (SELECT code, max_days, ${keySql('code')} AS k FROM fmb WHERE code IS NOT NULL AND max_days IS NOT NULL) f
         ON length(f.k) > 0 AND starts_with(d.k, f.k)
       GROUP BY d.diagnosis
@@ -151,6 +151,24 @@ export function fmbBySql(rel: string, key: FmbKey): string {
     CAST(avg(fmb_overrun) AS DOUBLE) AS mean_overrun
   FROM ${fmbEpisodesSql(rel)} WHERE fmb_max IS NOT NULL
   GROUP BY ${key} ORDER BY ${key} NULLS LAST`;
+}
+
+/**
+ * The three breakdowns of fmbBySql in one pass (GROUPING SETS): rows of FmbByRow plus `breakdown` (the FmbKey),
+ * ordered by `breakdown` as in FMB_KEYS, then key. A NULL key (no physician / unit recorded) is its own row.
+ */
+export function fmbByAllSql(rel: string): string {
+  return `SELECT breakdown, key, fmb_max, n, over, share, mean_overrun FROM (
+  SELECT CASE WHEN grouping(fmb_code) = 0 THEN 'fmb_code' WHEN grouping(physician) = 0 THEN 'physician' ELSE 'unit' END AS breakdown,
+    CASE WHEN grouping(fmb_code) = 0 THEN fmb_code WHEN grouping(physician) = 0 THEN physician ELSE unit END AS key,
+    CASE WHEN grouping(fmb_code) = 0 THEN CAST(max(fmb_max) AS INTEGER) END AS fmb_max,
+    CAST(count(*) AS BIGINT) AS n,
+    CAST(count(*) FILTER (WHERE over_fmb) AS BIGINT) AS over,
+    CAST(count(*) FILTER (WHERE over_fmb) AS DOUBLE) / count(*) AS share,
+    CAST(avg(fmb_overrun) AS DOUBLE) AS mean_overrun
+  FROM ${fmbEpisodesSql(rel)} WHERE fmb_max IS NOT NULL
+  GROUP BY GROUPING SETS ((fmb_code), (physician), (unit))
+) ORDER BY CASE breakdown WHEN 'fmb_code' THEN 0 WHEN 'physician' THEN 1 ELSE 2 END, key NULLS LAST`;
 }
 
 export interface FmbOverrunRow {
