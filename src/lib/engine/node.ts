@@ -4,7 +4,7 @@
  */
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
 import {
-  Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType
+  Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector
 } from 'apache-arrow';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ export class NodeEngine implements Engine {
     const names = reader.columnNames();
     const types = reader.columnTypes().map((t) => arrowType(t.typeId));
     const columns = reader.getColumnsJS();
-    const vectors: Record<string, ReturnType<typeof vectorFromArray>> = {};
+    const vectors: Record<string, Vector> = {};
     names.forEach((name, i) => {
       vectors[name] = vectorFromArray((columns[i] ?? []).map((v) => convert(v, types[i])), types[i]);
     });
