@@ -90,8 +90,24 @@ describe('the Väntan view', () => {
       expect(plain(await sentence.textContent())).toBe(
         'Under 2026 kv 2 var 2 av 5 förlängningar (40 %) väntan, 26 nettodagar. Mest: Väntan på behandling vid Psykiatrimottagningen Centrum (16 nettodagar).');
 
+      // Share mode: counts 1–4 as "<5", the shares that would give them away hidden, physicians pseudonymised.
+      await page.selectOption('[data-testid="filter-period"]', 'all');
+      await page.waitForFunction(() => document.querySelector('[data-testid="waiting-sentence"]')?.textContent?.startsWith('Under 2026 kv 3'), null, { timeout: 30_000 });
+      await page.check('[data-testid="share-mode"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid="waiting-sentence"]')?.textContent?.includes('<5 av 6'), null, { timeout: 30_000 });
+      expect(plain(await sentence.textContent())).toBe(
+        'Under 2026 kv 3 (senaste kvartalet med förlängningar; ingen period vald) var <5 av 6 förlängningar väntan, ' +
+        '98 nettodagar. Mest: Väntan på utredning vid Psykiatrimottagningen Centrum (61 nettodagar). ' +
+        'Per 2026-09-30 väntar <5 pågående sjukfall på att utredning eller behandling ska börja (remiss given, vård inte påbörjad).');
+      expect(await rowText(reasons.locator('tr[data-reason="none"]'))).toBe('Ingen orsak angiven <5 –');
+      const physicians = await page.locator('[data-testid="waiting-physicians"] tbody th').allTextContents();
+      // (The letters are per session: the sample data's physicians took the first ones.)
+      expect(physicians).toHaveLength(3);
+      for (const ph of physicians) expect(plain(ph)).toMatch(/^Läkare [A-Z]+$/);
+      expect(await page.locator('[data-testid="waiting-physicians"]').textContent()).not.toContain('Dr ');
+      await page.uncheck('[data-testid="share-mode"]');
+
       if (process.env.WAIT_SCREENSHOT) {
-        await page.selectOption('[data-testid="filter-period"]', 'all');
         await page.waitForTimeout(1000);
         await page.screenshot({ path: process.env.WAIT_SCREENSHOT, fullPage: true });
       }
