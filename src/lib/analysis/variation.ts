@@ -31,7 +31,7 @@ export function groupColumn(by: VariationBy): 'physician' | 'unit' {
 }
 
 /**
- * The outcome as a SQL boolean over `withFmb(rel)`. The FMB outcome is NULL for episodes whose diagnosis has
+ * The outcome as a SQL boolean over `outcomeRel(rel, outcome)`. The FMB outcome is NULL for episodes whose diagnosis has
  * no FMB maximum: `oeSql` leaves those out entirely (neither in the rates nor in any group).
  */
 export function outcomeSql(outcome: Outcome): string {
@@ -45,6 +45,11 @@ export function outcomeSql(outcome: Outcome): string {
 /** The selection with the FMB columns (fmb_code, fmb_max, over_fmb, fmb_overrun). */
 export function withFmb(rel: string): string {
   return fmbEpisodesSql(rel);
+}
+
+/** The relation an outcome is evaluated over: the selection, with the FMB columns only when the FMB outcome needs them. */
+export function outcomeRel(rel: string, outcome: Outcome): string {
+  return outcome === 'overFmb' ? withFmb(rel) : rel;
 }
 
 /** One group (physician or unit) in the variation table. */
@@ -93,7 +98,7 @@ export function variationTableSql(rel: string, by: VariationBy, outcome: Outcome
 ), km AS (
   ${kmMedianSql(`(SELECT * FROM ${rel} WHERE ${col} IS NOT NULL)`, { group: col })}
 ), oe AS (
-  ${oeSql(f, { group: col, outcome: outcomeSql(outcome) })}
+  ${oeSql(outcome === 'overFmb' ? f : rel, { group: col, outcome: outcomeSql(outcome) })}
 )
 SELECT d.id, d.episodes, CAST(km.median AS INTEGER) AS median, d.over90_share, d.net_days_per_episode,
   d.fmb_matched, d.over_fmb_share,
@@ -123,7 +128,7 @@ export function variationCountsSql(rel: string, by: VariationBy, outcome: Outcom
   CAST(count(*) FILTER (WHERE ${col} IS NULL) AS BIGINT) AS no_group,
   CAST(count(*) FILTER (WHERE (${y}) IS NULL) AS BIGINT) AS excluded,
   CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) FILTER (WHERE (${y}) IS NOT NULL) AS DOUBLE) AS outcome_share
-FROM ${withFmb(rel)}`;
+FROM ${outcomeRel(rel, outcome)}`;
 }
 
 export interface Variation {
@@ -217,7 +222,7 @@ ORDER BY diagnosis_group, gender, age_band, who DESC`;
  * others, so the stratum rates stay those of the whole selection and the rows add up to their O and E.
  */
 export function drillOutcomeSql(rel: string, by: VariationBy, id: string, outcome: Outcome): string {
-  return oeSql(withFmb(rel), {
+  return oeSql(outcomeRel(rel, outcome), {
     group: `CASE WHEN ${groupColumn(by)} = ${lit(id)} THEN diagnosis_group END`,
     outcome: outcomeSql(outcome)
   });
@@ -245,7 +250,7 @@ export function unitTrendSql(rel: string, outcome: Outcome): string {
   CAST(count(*) AS BIGINT) AS episodes,
   CAST(count(*) FILTER (WHERE (${y})) AS BIGINT) AS observed,
   CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS share
-FROM ${withFmb(rel)} WHERE unit IS NOT NULL AND (${y}) IS NOT NULL
+FROM ${outcomeRel(rel, outcome)} WHERE unit IS NOT NULL AND (${y}) IS NOT NULL
 GROUP BY 1, 2 ORDER BY 1, 2`;
 }
 
@@ -268,6 +273,6 @@ export function trendAllSql(rel: string, outcome: Outcome): string {
   return `SELECT start_quarter AS quarter, CAST(count(*) AS BIGINT) AS episodes,
   CAST(count(*) FILTER (WHERE (${y})) AS BIGINT) AS observed,
   CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS share
-FROM ${withFmb(rel)} WHERE (${y}) IS NOT NULL
+FROM ${outcomeRel(rel, outcome)} WHERE (${y}) IS NOT NULL
 GROUP BY 1 ORDER BY 1`;
 }
