@@ -164,8 +164,9 @@ FROM km_steps GROUP BY grp ORDER BY grp NULLS LAST`;
 
 /**
  * Kaplan–Meier S at the given days (`KmAtRow`), ordered by grp, day: the step function's value at the
- * largest event/censoring time t ≤ day (1 before the first). E.g. days [90, 180, 365]: 1 − surv is the
- * KM estimate of the share of episodes lasting longer than the threshold (ongoing ones counted correctly).
+ * largest event/censoring time t ≤ day (1 before the first). E.g. days [90, 180, 365]: surv is the
+ * KM estimate of the share of episodes lasting longer than the threshold, i.e. passing it (ongoing ones
+ * counted correctly); 1 − surv is the share that has ended by then.
  */
 export function kmAtSql(rel: string, opts: { group?: string; days: number[] }): string {
   const days = opts.days.length ? opts.days.map((d) => intLit(d)).join(', ') : '';
