@@ -114,6 +114,20 @@ describe('Läkare (physicians)', () => {
       expect(await high.count()).toBe(1);
       expect(await high.getAttribute('data-label')).toBe(labels[3]);
       expect((await high.locator('td').first().textContent())?.trim()).toBe('30');
+
+      // Share mode: pseudonyms forced, counts 1–4 shown as "<5", and a ratio that would give one away hidden.
+      await view.locator('[data-testid="pseudonymise"]').uncheck();
+      await page.locator('[data-testid="share-mode"]').check();
+      await view.locator('input[type="checkbox"][disabled]').waitFor();
+      expect(await view.locator('input[type="checkbox"][disabled]').isChecked()).toBe(true);
+      expect(await view.textContent()).not.toContain('Lova');
+      const low = table.locator('tr[data-flag="low"]');
+      // Lova Låg: O = 2 → "<5"; O/E 0,13 would give it away (× E 15,0) → "–"; the flag stays.
+      const lowCells = (await low.locator('td').allTextContents()).map((s) => s.trim());
+      expect([lowCells[5], lowCells[6], lowCells[7], lowCells[8]]).toEqual(['<5', '15,0', '–', '▼ Under förväntat']);
+      // Share > 90 days 2/60 (a count of 2) is hidden too.
+      expect(lowCells[2]).toBe('–');
+      await page.locator('[data-testid="share-mode"]').uncheck();
       expect(p.pageErrors).toEqual([]);
     } finally {
       await p.close();
