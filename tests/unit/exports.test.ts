@@ -59,3 +59,16 @@ describe('XLSX', () => {
     for (const [name, text] of files) expect(text.startsWith('<?xml'), name).toBe(true);
   });
 });
+
+import { swedishNumber } from '../../src/lib/exportable';
+describe('numbers read back from a table', () => {
+  it('Swedish formats become numbers, shares become fractions, text stays', () => {
+    expect(swedishNumber('1 234')).toBe(1234);
+    expect(swedishNumber('1\u00a0234,5')).toBe(1234.5);
+    expect(swedishNumber('\u221212')).toBe(-12);
+    expect(swedishNumber('12,3 %')).toBeCloseTo(0.123, 12);
+    expect(swedishNumber('<5')).toBe('<5');
+    expect(swedishNumber('56 dagar')).toBe('56 dagar');
+    expect(swedishNumber('2026-09-30')).toBe('2026-09-30');
+  });
+});

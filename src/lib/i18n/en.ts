@@ -291,7 +291,7 @@ export const en: Messages = {
     ratioCi: 'O/E (95 % CI)',
     assessment: 'Assessment',
     drill: 'Drill-down',
-    drillButton: (name: string) => `Show ${name}`,
+    drillButton: (name: string) => `Drill-down: ${name}`,
     flag: { high: 'Above expected', low: 'Below expected' } as Record<string, string>,
     flagSymbol: { high: '▲', low: '▼' } as Record<string, string>,
     noFlag: 'Within expected',

@@ -292,7 +292,7 @@ export const sv = {
     ratioCi: 'O/E (95 % KI)',
     assessment: 'Bedömning',
     drill: 'Fördjupning',
-    drillButton: (name: string) => `Visa ${name}`,
+    drillButton: (name: string) => `Fördjupning: ${name}`,
     flag: { high: 'Över förväntat', low: 'Under förväntat' } as Record<string, string>,
     flagSymbol: { high: '▲', low: '▼' } as Record<string, string>,
     noFlag: 'Inom förväntat',
