@@ -298,15 +298,22 @@ export const DEFAULT_OE_STRATA = 'diagnosis_group, gender, age_band';
  */
 export function oeSql(rel: string, opts: { group: string; outcome: string; strata?: string }): string {
   const strata = opts.strata ?? DEFAULT_OE_STRATA;
-  return `WITH oe_base AS (
-  SELECT CAST((${opts.group}) AS VARCHAR) AS id, CAST((${opts.outcome}) AS BOOLEAN) AS y,
-    avg(CASE WHEN (${opts.outcome}) THEN 1.0 ELSE 0.0 END::DOUBLE) OVER (PARTITION BY ${strata}) AS rate
+  // Aggregate to (group × stratum) cells first, then join the strata's rates: the same sums as a window over
+  // every episode, at a fraction of the cost on large selections. The stratum key is a struct, so NULL levels
+  // (unknown gender or age) are levels of their own (IS NOT DISTINCT FROM).
+  return `WITH oe_cells AS (
+  SELECT CAST((${opts.group}) AS VARCHAR) AS id, row(${strata}) AS skey,
+    count(*) AS n, count(*) FILTER (WHERE (${opts.outcome})) AS k
   FROM ${rel}
   WHERE (${opts.outcome}) IS NOT NULL
+  GROUP BY ALL
+), oe_rates AS (
+  SELECT skey, sum(k)::DOUBLE / sum(n) AS rate FROM oe_cells GROUP BY skey
 ), oe_groups AS (
-  SELECT id, CAST(count(*) AS BIGINT) AS episodes, CAST(count(*) FILTER (WHERE y) AS BIGINT) AS observed,
-    CAST(sum(rate) AS DOUBLE) AS expected
-  FROM oe_base WHERE id IS NOT NULL GROUP BY id
+  SELECT c.id, CAST(sum(c.n) AS BIGINT) AS episodes, CAST(sum(c.k) AS BIGINT) AS observed,
+    CAST(sum(c.n * r.rate) AS DOUBLE) AS expected
+  FROM oe_cells c JOIN oe_rates r ON c.skey IS NOT DISTINCT FROM r.skey
+  WHERE c.id IS NOT NULL GROUP BY c.id
 ), oe AS (
   SELECT id, episodes, observed, expected, observed::DOUBLE AS o,
     CASE WHEN expected > 0 THEN observed::DOUBLE / expected END AS ratio,
