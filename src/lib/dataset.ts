@@ -7,7 +7,8 @@ import { queryOne, queryRows } from './engine/rows';
 import { macrosSql } from './ingest/macros';
 import { SNIFF_BYTES, sniff, type Encoding, type RefusalCode, type Shape, type Sniffed } from './ingest/sniff';
 import {
-  commitSql, DROP_STAGING_SQL, dropRejectTablesSql, fileCountsSql, removeFileSql, stagingSql, TABLES_SQL
+  commitSql, DROP_STAGING_SQL, dropRejectedRowsSql, dropRejectTablesSql, fileCountsSql, removeFileSql, setFileUnitSql,
+  stagingSql, TABLES_SQL
 } from './ingest/sql';
 import type { CanonicalColumn } from './ingest/headers';
 import { buildEpisodesSql, type BuildOptions } from './analysis/episodes';
@@ -137,7 +138,8 @@ export class Dataset {
       if (bad.enc > 0 && !reencode) return null;
       await this.engine.query(commitSql(fileId, sniffed.shape, sniffed.headerLine, bad.n > 0));
       const counts = await queryOne<{ rows_read: number; rows_accepted: number; rows_rejected: number; pseudonymised: number }>(
-        this.engine, fileCountsSql(fileId));
+        this.engine, fileCountsSql(fileId, sniffed.shape));
+      await this.engine.query(dropRejectedRowsSql(fileId));
       const report: AcceptedReport = {
         ok: true, fileId, name: input.name, sample: input.sample ?? false, shape: sniffed.shape,
         encoding: sniffed.encoding, delimiter: sniffed.delimiter,
@@ -147,6 +149,10 @@ export class Dataset {
       this.files.push(report);
       this.built = null;
       return report;
+    } catch (e) {
+      // Nothing of a file that failed stays loaded.
+      await this.engine.query(removeFileSql(fileId)).catch(() => undefined);
+      throw e;
     } finally {
       await this.engine.query(DROP_STAGING_SQL + dropRejectTablesSql(fileId));
       await this.engine.dropFile(regName);
@@ -165,9 +171,7 @@ export class Dataset {
   async renameFileUnit(fileId: number, unit: string): Promise<void> {
     const f = this.files.find((x) => x.fileId === fileId);
     if (!f || f.defaultUnit === null) return;
-    const { lit } = await import('./sql');
-    await this.engine.query(`UPDATE cert_rows SET unit = ${lit(unit)} WHERE file_id = ${intLit(fileId)};
-      UPDATE episode_rows SET unit = ${lit(unit)} WHERE file_id = ${intLit(fileId)};`);
+    await this.engine.query(setFileUnitSql(fileId, unit));
     f.defaultUnit = unit;
     this.built = null;
   }
@@ -181,7 +185,8 @@ export class Dataset {
   async build(options: { gap: number; asOf?: string | null }): Promise<BuildOptions> {
     await this.init();
     const sql = buildEpisodesSql(options);
-    await this.engine.query(sql.dedupe);
+    const has = await queryOne<{ certificates: boolean; episodes: boolean }>(this.engine, sql.duplicateCheck);
+    await this.engine.query(sql.dedupe(has));
     const dups = await queryRows<{ file_id: number; n: number }>(this.engine, sql.duplicateCounts);
     for (const f of this.files) f.duplicates = dups.find((d) => d.file_id === f.fileId)?.n ?? 0;
     const asOf = options.asOf ?? (await queryOne<{ d: string | null }>(this.engine, sql.defaultAsOf)).d;

@@ -148,6 +148,14 @@ function edgeFiles(): Record<string, string> {
       ';2025-02-01;2025-02-10;;;;;;;;Syd',
       'E5;13/2/2025;20/2/2025;;;;;;;;Syd'
     ].join('\n'),
+    // shape B with a row twice
+    'episodes-dups.csv': [
+      'patient;start;slut;grad;läkare',
+      'E1;2025-01-01;2025-03-01;100;L1',
+      'E1;2025-01-01;2025-03-01;100;L1',
+      'E1;2025-01-01;2025-03-01;100;L2',
+      'E2;2025-02-01;;;L1'
+    ].join('\n'),
     // broken quoting: rows the CSV reader itself rejects
     'broken-quotes.csv': [
       'patient_id,start_date,end_date,degree,unit',
@@ -257,7 +265,8 @@ describe('the optimised pipeline gives the reference tables', () => {
     it(`edge case ${name}`, () => compareLoads([p], builds), 60_000);
   }
   it('several files together: duplicates across files, removal, unit renaming', () =>
-    compareLoads([edges['dups-a.csv'], edges['dups-b.csv'], edges['quoted-newlines.csv'], edges['episodes.csv']], builds), 60_000);
+    compareLoads([edges['dups-a.csv'], edges['dups-b.csv'], edges['quoted-newlines.csv'], edges['episodes.csv'],
+      edges['episodes-dups.csv']], builds), 60_000);
   it('the examples together (certificates and episodes, Excel and UTF-8)', () =>
     compareLoads(projectCsv.filter((p) => p.includes('data-samples')), builds.slice(1, 2)), 120_000);
 });

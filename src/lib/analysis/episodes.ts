@@ -5,6 +5,11 @@
  * - length = distinct calendar days covered (gaps not counted, overlaps once);
  * - gender, unit, physician, diagnosis and current degree from the LAST certificate; age = max.
  * Episode files (shape B) are taken as they are. One window pass computes both the split and the new days.
+ *
+ * Built for a million certificates (issue 7): duplicates are first looked for with two hash aggregates, and only
+ * when there are some are the rows flagged and a de-duplicated copy made (otherwise `certificates` is a view of
+ * the accepted rows); the certificate-level table is written once, by one statement; the episode attributes of
+ * the last certificate are picked with a flag computed in the same window pass.
  */
 import { ageBandSql, diagnosisGroupSql } from './domain';
 import { dateLit, intLit } from '../sql';
@@ -22,20 +27,36 @@ export function buildEpisodesSql(o: { gap: number; asOf?: string | null }) {
   const asOf = o.asOf ? dateLit(o.asOf) : 'NULL';
 
   // A row occurring twice counts once: same certificate id, or the same patient, dates, degree and physician.
-  const dedupe = `
+  const duplicateCheck = `
+SELECT
+  EXISTS (SELECT 1 FROM cert_rows WHERE certificate_id IS NOT NULL GROUP BY certificate_id HAVING count(*) > 1)
+  OR EXISTS (SELECT 1 FROM cert_rows GROUP BY patient, start_date, end_date, degree, physician HAVING count(*) > 1) AS certificates,
+  EXISTS (SELECT 1 FROM episode_rows GROUP BY patient, start_date, end_date, degree, physician HAVING count(*) > 1) AS episodes`;
+  /** The de-duplication, given which kinds of rows have duplicates (from duplicateCheck). */
+  const dedupe = (has: { certificates: boolean; episodes: boolean }) => `
+${has.certificates ? `
 CREATE OR REPLACE TABLE cert_dups AS
   SELECT file_id, rec,
     (certificate_id IS NOT NULL AND row_number() OVER (PARTITION BY certificate_id ORDER BY file_id, rec) > 1)
     OR row_number() OVER (PARTITION BY patient, start_date, end_date, degree, physician ORDER BY file_id, rec) > 1 AS dup
   FROM cert_rows;
-CREATE OR REPLACE TABLE certificates AS
+CREATE OR REPLACE TABLE cert_dedup AS
   SELECT c.* FROM cert_rows c ANTI JOIN (SELECT file_id, rec FROM cert_dups WHERE dup) d USING (file_id, rec);
+CREATE OR REPLACE VIEW certificates AS SELECT * FROM cert_dedup;` : `
+CREATE OR REPLACE TABLE cert_dups (file_id INTEGER, rec INTEGER, dup BOOLEAN);
+CREATE OR REPLACE VIEW certificates AS SELECT * FROM cert_rows;
+DROP TABLE IF EXISTS cert_dedup;`}
+${has.episodes ? `
 CREATE OR REPLACE TABLE ep_dups AS
   SELECT file_id, rec,
     row_number() OVER (PARTITION BY patient, start_date, end_date, degree, physician ORDER BY file_id, rec) > 1 AS dup
   FROM episode_rows;
-CREATE OR REPLACE TABLE episode_input AS
-  SELECT e.* FROM episode_rows e ANTI JOIN (SELECT file_id, rec FROM ep_dups WHERE dup) d USING (file_id, rec);`;
+CREATE OR REPLACE TABLE episode_dedup AS
+  SELECT e.* FROM episode_rows e ANTI JOIN (SELECT file_id, rec FROM ep_dups WHERE dup) d USING (file_id, rec);
+CREATE OR REPLACE VIEW episode_input AS SELECT * FROM episode_dedup;` : `
+CREATE OR REPLACE TABLE ep_dups (file_id INTEGER, rec INTEGER, dup BOOLEAN);
+CREATE OR REPLACE VIEW episode_input AS SELECT * FROM episode_rows;
+DROP TABLE IF EXISTS episode_dedup;`}`;
 
   const duplicateCounts = `
 SELECT file_id, CAST(count(*) AS INTEGER) AS n FROM (
@@ -45,23 +66,30 @@ SELECT file_id, CAST(count(*) AS INTEGER) AS n FROM (
 SELECT strftime(max(d), '%Y-%m-%d') AS d FROM (
   SELECT max(start_date) AS d FROM certificates UNION ALL SELECT max(start_date) FROM episode_input)`;
 
+  // cert_ep_all: every certificate with its place in its episode, written once (two window passes over the
+  // patient's certificates, one statement). is_last marks an episode's last certificate; `cert_ep` shows the
+  // table without it (docs/data-model.md).
   const episodes = `
-CREATE OR REPLACE TABLE cert_seq AS
+CREATE OR REPLACE TABLE cert_ep_all AS
 WITH w AS (
   SELECT *,
     row_number() OVER p AS seq,
     max(end_date) OVER (p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max
   FROM certificates
   WINDOW p AS (PARTITION BY patient ORDER BY start_date, end_date, file_id, rec)
+), s AS (
+  SELECT *,
+    CASE WHEN prev_max IS NULL OR start_date > prev_max + ${gap} + 1 THEN 1 ELSE 0 END AS new_ep,
+    greatest(0, date_diff('day', greatest(start_date, coalesce(prev_max + 1, start_date)), end_date) + 1) AS new_days,
+    greatest(0, date_diff('day', greatest(start_date, coalesce(prev_max + 1, start_date)), least(end_date, ${asOf})) + 1) AS new_days_asof
+  FROM w
 )
 SELECT *,
-  CASE WHEN prev_max IS NULL OR start_date > prev_max + ${gap} + 1 THEN 1 ELSE 0 END AS new_ep,
-  greatest(0, date_diff('day', greatest(start_date, coalesce(prev_max + 1, start_date)), end_date) + 1) AS new_days,
-  greatest(0, date_diff('day', greatest(start_date, coalesce(prev_max + 1, start_date)), least(end_date, ${asOf})) + 1) AS new_days_asof
-FROM w;
-CREATE OR REPLACE TABLE cert_ep AS
-SELECT *, sum(new_ep) OVER (PARTITION BY patient ORDER BY seq ROWS UNBOUNDED PRECEDING) AS ep_no FROM cert_seq;
-DROP TABLE cert_seq;
+  sum(new_ep) OVER q AS ep_no,
+  coalesce(lead(new_ep) OVER q, 1) = 1 AS is_last
+FROM s
+WINDOW q AS (PARTITION BY patient ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
+CREATE OR REPLACE VIEW cert_ep AS SELECT * EXCLUDE (is_last) FROM cert_ep_all;
 CREATE OR REPLACE TABLE episodes AS
 WITH from_certs AS (
   SELECT patient, ep_no,
@@ -70,16 +98,16 @@ WITH from_certs AS (
     CAST(sum(new_days) AS INTEGER) AS length_days,
     CAST(sum(new_days_asof) AS INTEGER) AS km_days,
     max(end_date) < ${asOf} AS km_event,
-    arg_max_null(gender, seq) AS gender,
+    any_value(gender) FILTER (WHERE is_last) AS gender,
     max(age) AS age,
-    arg_max_null(unit, seq) AS unit,
-    arg_max_null(physician, seq) AS physician,
-    arg_max_null(diagnosis, seq) AS diagnosis,
-    arg_max_null(degree, seq) AS degree,
+    any_value(unit) FILTER (WHERE is_last) AS unit,
+    any_value(physician) FILTER (WHERE is_last) AS physician,
+    any_value(diagnosis) FILTER (WHERE is_last) AS diagnosis,
+    any_value(degree) FILTER (WHERE is_last) AS degree,
     CAST(count(*) AS INTEGER) AS n_certificates,
     sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0) AS net_days,
     'certificates' AS shape
-  FROM cert_ep GROUP BY patient, ep_no
+  FROM cert_ep_all GROUP BY patient, ep_no
 ), from_episodes AS (
   SELECT patient, CAST(rec AS BIGINT) AS ep_no, start_date,
     coalesce(end_date, start_date + CAST(coalesce(length, date_diff('day', start_date, ${asOf}) + 1) - 1 AS INTEGER)) AS end_date,
@@ -101,5 +129,5 @@ SELECT CAST(row_number() OVER (ORDER BY shape, patient, start_date) AS INTEGER) 
   strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
 FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e;`;
 
-  return { dedupe, duplicateCounts, defaultAsOf, episodes };
+  return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes };
 }

@@ -9,16 +9,27 @@ import type { Shape, Sniffed } from './sniff';
 /** Extra columns beyond the header, so a row with too many fields is read (and then rejected), not lost. */
 const OVERFLOW_COLUMNS = 4;
 
-export const TABLES_SQL = `
-CREATE TABLE IF NOT EXISTS cert_rows (
-  file_id INTEGER, rec INTEGER, patient VARCHAR, certificate_id VARCHAR, start_date DATE, end_date DATE,
+const CERT_COLUMNS = `file_id INTEGER, rec INTEGER, patient VARCHAR, certificate_id VARCHAR, start_date DATE, end_date DATE,
   degree INTEGER, gender VARCHAR, age INTEGER, unit VARCHAR, physician VARCHAR, diagnosis VARCHAR,
-  extension_reason VARCHAR, referral_date DATE, care_start_date DATE, waiting_cause VARCHAR, is_pnr BOOLEAN);
-CREATE TABLE IF NOT EXISTS episode_rows (
-  file_id INTEGER, rec INTEGER, patient VARCHAR, start_date DATE, end_date DATE, degree INTEGER,
+  extension_reason VARCHAR, referral_date DATE, care_start_date DATE, waiting_cause VARCHAR, is_pnr BOOLEAN`;
+const EPISODE_COLUMNS = `file_id INTEGER, rec INTEGER, patient VARCHAR, start_date DATE, end_date DATE, degree INTEGER,
   gender VARCHAR, age INTEGER, unit VARCHAR, physician VARCHAR, diagnosis VARCHAR, length INTEGER,
   certificates INTEGER, waiting_days INTEGER, waiting_cause VARCHAR, referral_date DATE, care_start_date DATE,
-  is_pnr BOOLEAN);
+  is_pnr BOOLEAN`;
+/** What a row needs until the load is committed: the reject reason and values, quoted newlines, the row's text. */
+const CHECK_COLUMNS = 'reason VARCHAR, value1 VARCHAR, value2 VARCHAR, nl INTEGER, text VARCHAR';
+const names = (cols: string) => cols.split(',').map((c) => c.trim().split(/\s+/)[0]).join(', ');
+
+/**
+ * The rows of every file are written once, straight from the file, into `cert_all` / `episode_all`; the rejected
+ * ones are moved to `rejects` when the file is committed. `cert_rows` and `episode_rows` (the accepted rows, as
+ * docs/data-model.md describes them) are views of these tables: no copy of a million rows.
+ */
+export const TABLES_SQL = `
+CREATE TABLE IF NOT EXISTS cert_all (${CERT_COLUMNS}, ${CHECK_COLUMNS});
+CREATE TABLE IF NOT EXISTS episode_all (${EPISODE_COLUMNS}, ${CHECK_COLUMNS});
+CREATE VIEW IF NOT EXISTS cert_rows AS SELECT ${names(CERT_COLUMNS)} FROM cert_all WHERE reason IS NULL;
+CREATE VIEW IF NOT EXISTS episode_rows AS SELECT ${names(EPISODE_COLUMNS)} FROM episode_all WHERE reason IS NULL;
 CREATE TABLE IF NOT EXISTS rejects (
   file_id INTEGER, line INTEGER, reason VARCHAR, value1 VARCHAR, value2 VARCHAR, text VARCHAR);
 `;
@@ -56,8 +67,10 @@ function readCsv(o: StagingOptions): string {
 }
 
 /**
- * One pass over the file: parse every cell, decide accept/reject, keep the row's pseudonymised text for rejects.
- * Columns of the staging table: the canonical values, `reason`/`value1`/`value2` (NULL when accepted),
+ * One pass over the file: parse every cell, decide accept/reject, keep the row's pseudonymised text for rejects,
+ * and write the rows into `cert_all` (certificates) or `episode_all` (episodes) with the file's id and `rec`, the
+ * record's position among the file's non-blank records.
+ * Besides the canonical values, each row has `reason`/`value1`/`value2` (NULL when accepted),
  * `nl` (newlines inside quoted cells, for line numbers) and `text` (only for rejected rows).
  *
  * Written for a million rows (issue 7): the query is layered so that every cell is parsed once (DuckDB inlines a
@@ -107,8 +120,18 @@ export function stagingSql(o: StagingOptions): string {
     '(end_date IS NULL OR (end_date >= start_date AND NOT (end_date >= start_date + INTERVAL 5 YEAR)))'
   ].join(' AND ');
 
+  const target = isCert
+    ? `INSERT INTO cert_all SELECT ${intLit(o.fileId)}, CAST(row_number() OVER () AS INTEGER), patient, certificate_id, start_date,
+         end_date, degree, gender, age, unit, physician, diagnosis, extension_reason, referral_date, care_start_date,
+         waiting_cause, is_pnr, reason, value1, value2, nl, text`
+    : `INSERT INTO episode_all SELECT ${intLit(o.fileId)}, CAST(row_number() OVER () AS INTEGER), patient, start_date, end_date,
+         degree, gender, age, unit, physician, diagnosis, length, certificates, waiting_days, waiting_cause,
+         referral_date, care_start_date, is_pnr, reason, value1, value2, nl, text`;
+  // row_number() OVER () keeps the file's order (DuckDB preserves row order through a single-table scan, WHERE and
+  // projections), so rec is the record's position among the file's non-blank records.
   return `
-CREATE OR REPLACE TEMP TABLE stg AS
+${target}
+FROM (
 SELECT
   CASE WHEN is_pnr THEN sf_pseudonym(raw_patient, ref_date, ${lit(o.salt)}) ELSE raw_patient END AS patient,
   start_date, end_date, is_pnr, degree,
@@ -166,28 +189,24 @@ FROM (
     FROM ${readCsv(o)}
     WHERE ${nonBlank}
   )
+)
 );
 `;
 }
 
 /**
- * Move the staged rows into the canonical tables and the rejects (with physical line numbers).
+ * Move the file's rejected rows to `rejects` (with physical line numbers); run after stagingSql.
  * rec: the record's position among all data records of the file, counting the records the CSV reader itself
  * rejected (broken quoting); line: the physical line, counting newlines inside quoted cells before it.
  */
 export function commitSql(fileId: number, shape: Shape, headerLine: number, hasCsvRejects: boolean): string {
   const f = intLit(fileId);
   const h = intLit(headerLine);
-  const recExpr = hasCsvRejects
-    ? `CAST(rowid + 1 + (SELECT count(*) FROM csv_bad b WHERE b.slot <= stg.rowid + 1) AS INTEGER)`
-    : `CAST(rowid + 1 AS INTEGER)`;
-  const target = shape === 'certificates'
-    ? `INSERT INTO cert_rows SELECT ${f}, ${recExpr}, patient, certificate_id, start_date, end_date, degree, gender,
-         age, unit, physician, diagnosis, extension_reason, referral_date, care_start_date, waiting_cause, is_pnr
-       FROM stg WHERE reason IS NULL;`
-    : `INSERT INTO episode_rows SELECT ${f}, ${recExpr}, patient, start_date, end_date, degree, gender, age, unit,
-         physician, diagnosis, length, certificates, waiting_days, waiting_cause, referral_date, care_start_date, is_pnr
-       FROM stg WHERE reason IS NULL;`;
+  const table = shape === 'certificates' ? 'cert_all' : 'episode_all';
+  const fixRec = hasCsvRejects
+    ? `UPDATE ${table} SET rec = CAST(rec + (SELECT count(*) FROM csv_bad b WHERE b.slot <= ${table}.rec) AS INTEGER)
+         WHERE file_id = ${f};`
+    : '';
   const lineOf = (alias: string) =>
     `CAST(${h} + 1 + ${alias}.rec + coalesce((SELECT sum(nl) FROM nl_rows n WHERE n.rec < ${alias}.rec), 0) AS INTEGER)`;
   return `
@@ -195,27 +214,35 @@ CREATE OR REPLACE TEMP TABLE csv_bad AS
   SELECT rec, rec - row_number() OVER (ORDER BY rec) + 1 AS slot, error_type FROM (
     SELECT CAST(line - 1 - ${h} AS INTEGER) AS rec, min(error_type) AS error_type
     FROM csv_rejects_${f} GROUP BY ALL);
-${target}
-CREATE OR REPLACE TEMP TABLE nl_rows AS SELECT ${recExpr} AS rec, nl FROM stg WHERE nl > 0;
+${fixRec}
+CREATE OR REPLACE TEMP TABLE nl_rows AS SELECT rec, nl FROM ${table} WHERE file_id = ${f} AND nl > 0;
 INSERT INTO rejects
   SELECT ${f}, ${lineOf('r')}, reason, value1, value2, text
-  FROM (SELECT ${recExpr} AS rec, * FROM stg WHERE reason IS NOT NULL) r;
+  FROM (SELECT * FROM ${table} WHERE file_id = ${f} AND reason IS NOT NULL) r;
 INSERT INTO rejects
   SELECT ${f}, ${lineOf('b')}, 'malformed', error_type, NULL, NULL FROM csv_bad b;
 `;
 }
 
-/** Counts for the load report of one file (run after commitSql, before dropping the temp tables). */
-export function fileCountsSql(fileId: number): string {
+/** Counts for the load report of one file (run after commitSql, before dropRejectedRowsSql). */
+export function fileCountsSql(fileId: number, shape: Shape): string {
   const f = intLit(fileId);
+  const table = shape === 'certificates' ? 'cert_all' : 'episode_all';
   return `SELECT
-    (SELECT count(*) FROM stg) + (SELECT count(*) FROM csv_bad) AS rows_read,
-    (SELECT count(*) FROM stg WHERE reason IS NULL) AS rows_accepted,
+    (SELECT count(*) FROM ${table} WHERE file_id = ${f}) + (SELECT count(*) FROM csv_bad) AS rows_read,
+    (SELECT count(*) FROM ${table} WHERE file_id = ${f} AND reason IS NULL) AS rows_accepted,
     (SELECT count(*) FROM rejects WHERE file_id = ${f}) AS rows_rejected,
-    (SELECT count(DISTINCT patient) FROM stg WHERE is_pnr) AS pseudonymised`;
+    (SELECT count(DISTINCT patient) FROM ${table} WHERE file_id = ${f} AND is_pnr) AS pseudonymised`;
 }
 
-export const DROP_STAGING_SQL = `DROP TABLE IF EXISTS stg; DROP TABLE IF EXISTS csv_bad; DROP TABLE IF EXISTS nl_rows;`;
+/** After the commit: the rejected rows live on in `rejects` only. */
+export function dropRejectedRowsSql(fileId: number): string {
+  const f = intLit(fileId);
+  return `DELETE FROM cert_all WHERE file_id = ${f} AND reason IS NOT NULL;
+    DELETE FROM episode_all WHERE file_id = ${f} AND reason IS NOT NULL;`;
+}
+
+export const DROP_STAGING_SQL = `DROP TABLE IF EXISTS csv_bad; DROP TABLE IF EXISTS nl_rows;`;
 
 export function dropRejectTablesSql(fileId: number): string {
   const f = intLit(fileId);
@@ -225,7 +252,14 @@ export function dropRejectTablesSql(fileId: number): string {
 /** Remove one file's rows. */
 export function removeFileSql(fileId: number): string {
   const f = intLit(fileId);
-  return `DELETE FROM cert_rows WHERE file_id = ${f}; DELETE FROM episode_rows WHERE file_id = ${f};
+  return `DELETE FROM cert_all WHERE file_id = ${f}; DELETE FROM episode_all WHERE file_id = ${f};
     DELETE FROM rejects WHERE file_id = ${f};`;
+}
+
+/** Give the rows of a file another unit (the rows of a file without a unit column). */
+export function setFileUnitSql(fileId: number, unit: string): string {
+  const f = intLit(fileId);
+  return `UPDATE cert_all SET unit = ${lit(unit)} WHERE file_id = ${f};
+    UPDATE episode_all SET unit = ${lit(unit)} WHERE file_id = ${f};`;
 }
 
