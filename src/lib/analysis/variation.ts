@@ -16,7 +16,7 @@
 import type { Engine } from '../engine/types';
 import { queryOne, queryRows } from '../engine/rows';
 import { lit } from '../sql';
-import { kmMedianSql, oeSql, overdispersion, type Overdispersion, Z95, Z998 } from './stats';
+import { kmMedianSql, oeSql, overdispersion, type OeRow, type Overdispersion, Z95, Z998 } from './stats';
 import { fmbEpisodesSql } from './fmb';
 
 export type VariationBy = 'physician' | 'unit';
@@ -68,17 +68,7 @@ export type VariationRow = {
   over_fmb_share: number | null;
   /** Episodes in the comparison of the chosen outcome (all, or those with an FMB match). */
   oe_episodes: number;
-  observed: number;
-  expected: number;
-  ratio: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  limit95_low: number | null;
-  limit95_high: number | null;
-  limit998_low: number | null;
-  limit998_high: number | null;
-  flag: 'high' | 'low' | null;
-};
+} & Omit<OeRow, 'id' | 'episodes'>;
 
 /**
  * One row per group with a non-NULL id (`VariationRow`), ordered by id: the descriptive figures over all the
