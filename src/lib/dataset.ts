@@ -24,7 +24,25 @@ export interface InputFile {
   all(): Promise<Uint8Array>;
   /** Marks the bundled sample data. */
   sample?: boolean;
+  /** The file's size in bytes, when known (a browser File). */
+  size?: number;
 }
+
+/**
+ * The most bytes of CSV a browser tab loads in total (issue 7). DuckDB-WASM holds the rows in the tab's memory:
+ * about 9 bytes of memory per byte of CSV at the peak of a load (942 MiB for the 93 MiB, 1M-row benchmark file,
+ * docs/performance.md), and a wasm32 heap cannot grow past 4 GiB, where the tab fails. 300 MiB (about 3 million
+ * certificate rows) keeps the peak near 3 GiB. Larger exports are refused with a sentence before anything is read.
+ */
+export const BROWSER_MAX_BYTES = 300 * 2 ** 20;
+
+/** Whether loading `adding` more bytes on top of `loaded` would pass the browser's limit. */
+export function exceedsBrowserLimit(loaded: number, adding: number, limit = BROWSER_MAX_BYTES): boolean {
+  return loaded + adding > limit;
+}
+
+/** The stages of a load, in order (for a progress bar: DuckDB-WASM reports no progress inside a statement). */
+export type LoadStage = 'read' | 'check' | 'dedupe' | 'episodes';
 
 export interface AcceptedReport {
   ok: true;
@@ -87,6 +105,8 @@ export class Dataset {
   private ready = false;
   /** The options the current `episodes` table was built with. */
   built: BuildOptions | null = null;
+  /** Called as each stage of a load or build starts. */
+  onStage: ((stage: LoadStage) => void) | null = null;
 
   constructor(readonly engine: Engine, readonly salt: string = randomSalt()) {}
 
@@ -125,6 +145,7 @@ export class Dataset {
     const defaultUnit = sniffed.roles.includes('unit') ? null : unitFromFileName(input.name);
     try {
       const staging = { fileId, path, sniffed, salt: this.salt, defaultUnit };
+      this.onStage?.('read');
       try {
         await this.engine.query(stagingSql(staging));
       } catch (e) {
@@ -136,6 +157,7 @@ export class Dataset {
       const bad = await queryOne<{ n: number; enc: number }>(this.engine,
         `SELECT count(*) AS n, count(*) FILTER (WHERE error_type = 'INVALID ENCODING') AS enc FROM csv_rejects_${intLit(fileId)}`);
       if (bad.enc > 0 && !reencode) return null;
+      this.onStage?.('check');
       await this.engine.query(commitSql(fileId, sniffed.shape, sniffed.headerLine, bad.n > 0));
       const counts = await queryOne<{ rows_read: number; rows_accepted: number; rows_rejected: number; pseudonymised: number }>(
         this.engine, fileCountsSql(fileId, sniffed.shape));
@@ -185,12 +207,14 @@ export class Dataset {
   async build(options: { gap: number; asOf?: string | null }): Promise<BuildOptions> {
     await this.init();
     const sql = buildEpisodesSql(options);
+    this.onStage?.('dedupe');
     const has = await queryOne<{ certificates: boolean; episodes: boolean }>(this.engine, sql.duplicateCheck);
     await this.engine.query(sql.dedupe(has));
     const dups = await queryRows<{ file_id: number; n: number }>(this.engine, sql.duplicateCounts);
     for (const f of this.files) f.duplicates = dups.find((d) => d.file_id === f.fileId)?.n ?? 0;
     const asOf = options.asOf ?? (await queryOne<{ d: string | null }>(this.engine, sql.defaultAsOf)).d;
     const built: BuildOptions = { gap: options.gap, asOf: asOf ?? new Date().toISOString().slice(0, 10) };
+    this.onStage?.('episodes');
     await this.engine.query(buildEpisodesSql(built).episodes);
     this.built = built;
     return built;

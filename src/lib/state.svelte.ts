@@ -3,13 +3,15 @@
  * One instance (`app`) used by every component.
  */
 import type { Engine } from './engine/types';
-import { Dataset, type FileReport, type InputFile } from './dataset';
+import { BROWSER_MAX_BYTES, Dataset, exceedsBrowserLimit, type FileReport, type InputFile } from './dataset';
+import { progressAt, type LoadProgress } from './load-progress';
 import { catalogues, type Locale, type Messages } from './i18n';
 import { NO_FILTERS, type Filters } from './analysis/filters';
 import { DEFAULT_GAP } from './analysis/episodes';
 import { queryOne, queryRows } from './engine/rows';
 import { refusalSentence } from './ingest/messages';
 import { physicianLabel, primePhysicianAliases } from './privacy';
+import { fmtInt } from './format';
 import { ensureFmb } from './analysis/fmb';
 
 export const VIEWS = ['overview', 'durations', 'watch', 'waiting', 'equality', 'physicians', 'units', 'report', 'data'] as const;
@@ -34,6 +36,14 @@ class AppState {
   status = $state<'starting' | 'loading' | 'ready' | 'error'>('starting');
   error = $state<string | null>(null);
   loadingName = $state<string | null>(null);
+  /** The running load's stage (a bar is shown once a load has taken half a second). */
+  progress = $state.raw<LoadProgress | null>(null);
+  progressShown = $state(false);
+  /** DuckDB's progress (0–100) of the stage's longest statement so far (the browser engine reports it). */
+  stagePercent = $state(0);
+  /** Bytes of each loaded file (browser files), for the browser's size limit. */
+  private bytes = new Map<number, number>();
+  private progressFiles: number | null = null;
   /** Bumped whenever the episodes table is rebuilt: views re-query when it changes. */
   version = $state(0);
   files = $state.raw<FileReport[]>([]);
@@ -60,6 +70,9 @@ class AppState {
   async start(engine: Engine, sample: InputFile | null): Promise<void> {
     this.engine = engine;
     this.dataset = new Dataset(engine);
+    (engine as { setProgressHandler?: (fn: (percent: number) => void) => void }).setProgressHandler?.((percent) => {
+      if (this.progress) this.stagePercent = Math.max(this.stagePercent, percent);
+    });
     await ensureFmb(engine);
     if (sample) await this.load([sample]);
     else this.status = 'ready';
@@ -72,14 +85,24 @@ class AppState {
     this.status = 'loading';
     performance.mark('load:start');
     const refusals: Refusal[] = [];
+    const endProgress = this.beginProgress(inputs.length);
     try {
-      for (const input of inputs) {
+      for (const [i, input] of inputs.entries()) {
         this.loadingName = input.name;
+        // Too large for the tab's memory: refused before anything is read (docs/performance.md).
+        const loaded = ds.files.filter((f) => !f.sample).reduce((a, f) => a + (this.bytes.get(f.fileId) ?? 0), 0);
+        if (!input.sample && input.size !== undefined && exceedsBrowserLimit(loaded, input.size, this.maxBytes)) {
+          const mb = (n: number) => fmtInt(n / 2 ** 20, this.m.locale);
+          refusals.push({ name: input.name, sentence: this.m.performance.tooLarge(mb(input.size), mb(this.maxBytes)) });
+          continue;
+        }
+        ds.onStage = (stage) => this.setStage(progressAt(inputs.length, stage, i, input.name));
         const report = await ds.addFile(input);
         if (!report.ok) {
           refusals.push({ name: input.name, sentence: refusalSentence(this.m, report) });
           continue;
         }
+        this.bytes.set(report.fileId, input.size ?? 0);
         // The sample data goes once a file of the user's own is actually usable.
         if (!input.sample) {
           for (const f of ds.files.filter((x) => x.sample)) await ds.removeFile(f.fileId);
@@ -93,12 +116,38 @@ class AppState {
       this.status = 'error';
     } finally {
       this.loadingName = null;
+      endProgress();
     }
+  }
+
+  /** The browser's size limit (a test may lower it through globalThis.__sfMaxBytes). */
+  get maxBytes(): number {
+    return (globalThis as { __sfMaxBytes?: number }).__sfMaxBytes ?? BROWSER_MAX_BYTES;
+  }
+
+  private setStage(p: LoadProgress): void {
+    this.stagePercent = 0;
+    this.progress = p;
+  }
+
+  /** Start following a load's stages (`files` new files; 0 for a rebuild); returns the function that ends it. */
+  private beginProgress(files: number): () => void {
+    if (this.progressFiles !== null) return () => undefined;
+    this.progressFiles = files;
+    const timer = setTimeout(() => (this.progressShown = true), 500);
+    return () => {
+      clearTimeout(timer);
+      if (this.dataset) this.dataset.onStage = null;
+      this.progressFiles = null;
+      this.progress = null;
+      this.progressShown = false;
+    };
   }
 
   async removeFile(fileId: number): Promise<void> {
     if (!this.dataset) return;
     await this.dataset.removeFile(fileId);
+    this.bytes.delete(fileId);
     await this.rebuild();
   }
 
@@ -113,10 +162,21 @@ class AppState {
     const ds = this.dataset;
     if (!ds || !this.engine) return;
     this.status = 'loading';
+    const endProgress = this.beginProgress(0);
+    const files = this.progressFiles ?? 0;
+    ds.onStage = (stage) => this.setStage(progressAt(files, stage));
+    try {
+      await this.rebuildTables(ds, this.engine);
+    } finally {
+      endProgress();
+    }
+  }
+
+  private async rebuildTables(ds: Dataset, e: Engine): Promise<void> {
     const built = await ds.build({ gap: this.gap, asOf: this.asOfSetting });
     performance.mark('load:built');
+    this.setStage(progressAt(this.progressFiles ?? 0, 'finish'));
     this.asOf = built.asOf;
-    const e = this.engine;
     const units = await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1`);
     const phys = await queryRows<{ v: string }>(e, `SELECT DISTINCT physician AS v FROM episodes WHERE physician IS NOT NULL ORDER BY 1`);
     const quarters = await queryRows<{ v: string }>(e, `SELECT DISTINCT start_quarter AS v FROM episodes ORDER BY 1 DESC`);

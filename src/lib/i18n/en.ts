@@ -692,5 +692,19 @@ export const en: Messages = {
     download: 'Download the list (CSV)',
     shareHidden: 'The watch list shows individual patients and is therefore not shown in share mode. Turn share mode off to see it.',
     loading: 'Computing …'
+  },
+  performance: {
+    progressLabel: 'Progress of the load',
+    stages: {
+      read: 'reading and checking the rows',
+      check: 'storing rejected rows',
+      dedupe: 'looking for duplicates',
+      episodes: 'building episodes',
+      finish: 'computing the overview'
+    } as Record<string, string>,
+    step: (n: string, total: string, stage: string) => `Step ${n} of ${total}: ${stage} …`,
+    fileStep: (n: string, total: string, stage: string, name: string) => `Step ${n} of ${total}: ${stage} in ${name} …`,
+    tooLarge: (size: string, limit: string) =>
+      `The file is too large to be computed in the browser (${size} MB; at most ${limit} MB in total in one tab, about 3 million certificates). Split the export, for example by year or by unit, and load one part at a time.`
   }
 };

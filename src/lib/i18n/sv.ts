@@ -699,6 +699,20 @@ export const sv = {
     download: 'Ladda ner listan (CSV)',
     shareHidden: 'Bevakningslistan visar enskilda patienter och visas därför inte i delningsläge. Stäng av delningsläget för att se den.',
     loading: 'Räknar …'
+  },
+  performance: {
+    progressLabel: 'Inläsningens förlopp',
+    stages: {
+      read: 'läser och kontrollerar raderna',
+      check: 'sparar avvisade rader',
+      dedupe: 'letar efter dubbletter',
+      episodes: 'bygger sjukfall',
+      finish: 'räknar fram översikten'
+    } as Record<string, string>,
+    step: (n: string, total: string, stage: string) => `Steg ${n} av ${total}: ${stage} …`,
+    fileStep: (n: string, total: string, stage: string, name: string) => `Steg ${n} av ${total}: ${stage} i ${name} …`,
+    tooLarge: (size: string, limit: string) =>
+      `Filen är för stor för att räknas i webbläsaren (${size} MB; högst ${limit} MB sammanlagt i en flik, ungefär 3 miljoner intyg). Dela upp exporten, till exempel per år eller per enhet, och läs in en del i taget.`
   }
 };
 

@@ -1,0 +1,108 @@
+/**
+ * Issue 7 in the built site: a file too large for the tab is refused with a sentence before anything is read (the
+ * data already loaded stays), and a load that takes longer than half a second shows a progress bar that moves
+ * while the file is read, with the stage in words.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launch, openPage } from './browser';
+import { ROOT } from './app';
+
+const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
+
+let browser: Browser;
+let dir: string;
+let big: string;
+
+beforeAll(async () => {
+  browser = await launch();
+  // A file that takes a few seconds to load in the browser: 300 000 generated certificate rows (about 29 MB).
+  dir = mkdtempSync(join(tmpdir(), 'perf-e2e-'));
+  big = join(dir, 'region-300k.csv');
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/generate-samples.ts'), '--bench', '300000', '--out', big],
+    { cwd: ROOT, stdio: 'ignore' });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loading large files', () => {
+  it('refuses a file above the limit with one sentence, and keeps what was loaded', async () => {
+    const baseUrl = inject('baseUrl');
+    const p = await openPage(browser, baseUrl);
+    try {
+      const { page } = p;
+      // The real limit is 300 MiB (src/lib/dataset.ts, BROWSER_MAX_BYTES); the test lowers it to 1 MiB.
+      await page.addInitScript(() => {
+        (globalThis as { __sfMaxBytes?: number }).__sfMaxBytes = 1024 * 1024;
+      });
+      await page.goto(`${baseUrl}/`);
+      await page.waitForSelector('main[data-status="ready"]', { timeout: 90_000 });
+      await page.waitForSelector('[data-testid="sample-badge"]');
+      const file = join(ROOT, 'data-samples', 'intyg-exempel-excel.csv');
+      const mb = Math.round(statSync(file).size / 2 ** 20); // 2 268 779 bytes → 2 MB
+      expect(mb).toBe(2);
+      await page.setInputFiles('[data-testid="file-input"]', file);
+      const refusals = page.locator('[data-testid="refusals"]');
+      await refusals.waitFor({ timeout: 30_000 });
+      await page.waitForSelector('main[data-status="ready"]');
+      expect(plain(await refusals.textContent())).toBe(
+        'intyg-exempel-excel.csv lästes inte in. Filen är för stor för att räknas i webbläsaren (2 MB; högst 1 MB ' +
+        'sammanlagt i en flik, ungefär 3 miljoner intyg). Dela upp exporten, till exempel per år eller per enhet, och läs ' +
+        'in en del i taget. Tidigare inlästa data finns kvar.');
+      // The sample data is still there, and nothing of the refused file was read.
+      expect(await page.locator('[data-testid="sample-badge"]').count()).toBe(1);
+      expect(await page.locator('[data-testid="load-summary"] tr[data-file="intyg-exempel-excel.csv"]').count()).toBe(0);
+      // A file under the limit still loads.
+      await page.setInputFiles('[data-testid="file-input"]', join(ROOT, 'tests', 'fixtures', 'contract-basic.csv'));
+      await page.waitForSelector('[data-testid="load-summary"] tr[data-file="contract-basic.csv"]', { timeout: 30_000 });
+      expect(p.pageErrors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('shows a progress bar that moves while a large file is read, with the stage in words', async () => {
+    const baseUrl = inject('baseUrl');
+    const p = await openPage(browser, baseUrl);
+    try {
+      const { page } = p;
+      await page.goto(`${baseUrl}/`);
+      await page.waitForSelector('main[data-status="ready"]', { timeout: 90_000 });
+      await page.setInputFiles('[data-testid="file-input"]', big);
+      const seen: { value: number; label: string }[] = [];
+      for (let i = 0; i < 1200; i++) {
+        const s = await page.evaluate(() => {
+          const bar = document.querySelector('[data-testid="load-progress"]') as HTMLProgressElement | null;
+          return {
+            status: document.querySelector('main')?.getAttribute('data-status'),
+            value: bar ? bar.value : null,
+            label: document.querySelector('[data-testid="load-status"]')?.textContent ?? ''
+          };
+        });
+        if (s.value !== null) seen.push({ value: s.value, label: plain(s.label) });
+        if (s.status === 'ready' && i > 0) break;
+        await page.waitForTimeout(50);
+      }
+      await page.waitForSelector('[data-testid="load-summary"] tr[data-file="region-300k.csv"]', { timeout: 60_000 });
+      // The bar was shown, never went back, and moved during the read itself (DuckDB's progress of the statement).
+      expect(seen.length).toBeGreaterThan(2);
+      for (let i = 1; i < seen.length; i++) expect(seen[i].value).toBeGreaterThanOrEqual(seen[i - 1].value);
+      const reading = seen.filter((s) => s.label === 'Steg 1 av 5: läser och kontrollerar raderna i region-300k.csv …');
+      expect(reading.length).toBeGreaterThan(0);
+      expect(new Set(seen.map((s) => s.value)).size).toBeGreaterThan(2);
+      expect(seen.some((s) => s.label === 'Steg 4 av 5: bygger sjukfall …')).toBe(true);
+      // Gone when the load is done.
+      expect(await page.locator('[data-testid="load-progress"]').count()).toBe(0);
+      expect(p.pageErrors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});
