@@ -13,6 +13,8 @@ import {
 import type { CanonicalColumn } from './ingest/headers';
 import { buildEpisodesSql, type BuildOptions } from './analysis/episodes';
 import { intLit } from './sql';
+import { z } from 'zod';
+import { FileCountsSchema, RejectRowSchema } from './ingest/schemas';
 
 /** A file as the loader sees it: its name, where its bytes are, and how to read them. */
 export interface InputFile {
@@ -159,8 +161,7 @@ export class Dataset {
       if (bad.enc > 0 && !reencode) return null;
       this.onStage?.('check');
       await this.engine.query(commitSql(fileId, sniffed.shape, sniffed.headerLine, bad.n > 0));
-      const counts = await queryOne<{ rows_read: number; rows_accepted: number; rows_rejected: number; pseudonymised: number }>(
-        this.engine, fileCountsSql(fileId, sniffed.shape));
+      const counts = FileCountsSchema.parse(await queryOne(this.engine, fileCountsSql(fileId, sniffed.shape)));
       await this.engine.query(dropRejectedRowsSql(fileId));
       const report: AcceptedReport = {
         ok: true, fileId, name: input.name, sample: input.sample ?? false, shape: sniffed.shape,
@@ -223,8 +224,8 @@ export class Dataset {
   /** All rejected rows, in file and line order. */
   async rejects(): Promise<RejectRow[]> {
     await this.init();
-    const rows = await queryRows<{ file_id: number; line: number; reason: string; value1: string | null; value2: string | null; text: string | null }>(
-      this.engine, `SELECT file_id, line, reason, value1, value2, text FROM rejects ORDER BY file_id, line`);
+    const rows = z.array(RejectRowSchema).parse(await queryRows(
+      this.engine, `SELECT file_id, line, reason, value1, value2, text FROM rejects ORDER BY file_id, line`));
     return rows.map((r) => ({
       file: this.files.find((f) => f.fileId === r.file_id)?.name ?? String(r.file_id),
       line: r.line, reason: r.reason, value1: r.value1, value2: r.value2, text: r.text

@@ -136,3 +136,25 @@ describe('the Swedish Excel export of the same certificates gives the same figur
     await other.engine.close();
   });
 });
+
+import { z } from 'zod';
+import { CertificateRowSchema, EpisodeRowSchema } from '../../src/lib/ingest/schemas';
+import { queryRows } from '../../src/lib/engine/rows';
+import { SAMPLES } from './helpers';
+import { join } from 'node:path';
+
+describe('every parsed row matches its zod schema', () => {
+  it('certificate rows of the fixtures and the sample files; episode rows of the rehab export', async () => {
+    const { engine: e } = await loadFixtures('contract-basic.csv', 'contract-basic-excel.csv',
+      join(SAMPLES, 'intyg-exempel-excel.csv'), join(SAMPLES, 'intyg-med-fel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
+    const certs = await queryRows(e, `SELECT file_id, rec, patient, certificate_id, start_date, end_date, degree, gender, age, unit,
+      physician, diagnosis, extension_reason, referral_date, care_start_date, waiting_cause FROM cert_rows`);
+    expect(certs.length).toBeGreaterThan(15_000);
+    z.array(CertificateRowSchema).parse(certs);
+    const eps = await queryRows(e, `SELECT file_id, rec, patient, start_date, end_date, degree, gender, age, unit, physician,
+      diagnosis, length, certificates, waiting_days, waiting_cause FROM episode_rows`);
+    expect(eps.length).toBeGreaterThan(200);
+    z.array(EpisodeRowSchema).parse(eps);
+    await e.close();
+  }, 60_000);
+});
