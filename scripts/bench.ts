@@ -7,6 +7,7 @@
  *   npm run bench -- --runs 3          loads of the 1M file in the browser (fresh tab each; the median is reported)
  *   npm run bench -- --changes 10      filter changes per view and filter (the median is reported)
  *   npm run bench -- --load FILE       only load FILE once in the browser and print what happened (no report)
+ *   npm run bench -- --no-native       without the native DuckDB runs
  *
  * Writes docs/performance.md (and prints the same). What is measured:
  * - Browser (headless Chromium, the built site served by scripts/static-server.mjs): user-timing marks set by the app
@@ -44,7 +45,8 @@ const opt = (name: string, dflt: number) => {
 const RUNS = opt('--runs', 3);
 const CHANGES = opt('--changes', 10);
 const STRESS = !flag('--no-stress');
-const BUILD_DIR = 'build-bench';
+// --build-dir DIR: measure another build (e.g. of an older commit) with the same script.
+const BUILD_DIR = args.includes('--build-dir') ? args[args.indexOf('--build-dir') + 1] : 'build-bench';
 const SK_OUT_DIR = '.svelte-kit-bench';
 const FILE_1M = join(root, 'bench-data', 'certs-1m.csv');
 const FILE_5M = join(root, 'bench-data', 'certs-5m.csv');
@@ -183,6 +185,8 @@ interface LoadResult {
   message: string;
   rowsAccepted: number | null;
   episodes: number | null;
+  /** From choosing the file until the page said ready (measured outside the page). */
+  wallMs: number;
   ingestedMs: number;
   builtMs: number;
   drawnMs: number;
@@ -216,7 +220,7 @@ async function loadInBrowser(browser: Browser, baseUrl: string, file: string, kn
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const result: LoadResult = {
-    outcome: 'error', message: '', rowsAccepted: null, episodes: null, ingestedMs: NaN, builtMs: NaN, drawnMs: NaN,
+    outcome: 'error', message: '', rowsAccepted: null, episodes: null, wallMs: NaN, ingestedMs: NaN, builtMs: NaN, drawnMs: NaN,
     cpuMs: NaN, peakRss: NaN, jsHeap: NaN, longestTaskMs: NaN, longTasksMs: NaN, progress: []
   };
   try {
@@ -242,6 +246,7 @@ async function loadInBrowser(browser: Browser, baseUrl: string, file: string, kn
       if (s.status === 'ready' || s.status === 'error' || s.status === 'gone') break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    result.wallMs = Date.now() - t0;
     if (crashed()) {
       result.outcome = 'crashed';
       result.message = 'the tab crashed';
@@ -289,6 +294,8 @@ interface ViewTiming {
   view: string;
   unitMs: number[];
   genderMs: number[];
+  /** The slowest statements of the view's last redraw: [ms, SQL start]. */
+  slowest: [number, string][];
 }
 
 /** Filter changes per view on a loaded tab. */
@@ -305,7 +312,7 @@ async function filterChanges(browser: Browser, baseUrl: string, file: string, kn
     for (const view of views) {
       await page.click(`[data-nav="${view}"]`);
       await settle(page, 1000);
-      const timing: ViewTiming = { view, unitMs: [], genderMs: [] };
+      const timing: ViewTiming = { view, unitMs: [], genderMs: [], slowest: [] };
       const change = async (selector: string, value: string) =>
         page.evaluate(
           async ([sel, v]) => {
@@ -330,10 +337,15 @@ async function filterChanges(browser: Browser, baseUrl: string, file: string, kn
       }
       await change('[data-testid="filter-unit"]', '*');
       for (let i = 0; i < CHANGES; i++) {
+        if (i === CHANGES - 1) await page.evaluate(() => performance.clearMeasures('sql'));
         timing.genderMs.push(await change('[data-testid="filter-gender"]', i % 2 === 0 ? 'K' : 'M'));
       }
+      timing.slowest = await page.evaluate(() => performance.getEntriesByName('sql')
+        .map((e) => [Math.round(e.duration), String((e as PerformanceMeasure).detail).slice(0, 90)] as [number, string])
+        .sort((a, b) => b[0] - a[0]).slice(0, 3));
       await change('[data-testid="filter-gender"]', '*');
       log(`view ${view}: unit ${median(timing.unitMs).toFixed(0)} ms, gender ${median(timing.genderMs).toFixed(0)} ms (median of ${CHANGES})`);
+      for (const [ms, q] of timing.slowest) log(`    ${ms} ms  ${q}`);
       out.push(timing);
     }
     return out;
@@ -412,8 +424,8 @@ async function main(): Promise<void> {
   const load0 = loadavg();
   const only = args.indexOf('--load');
   if (only >= 0) {
-    build();
-    const server = await startStaticServer(join(root, BUILD_DIR), 0, '127.0.0.1');
+    if (!args.includes('--build-dir')) build();
+    const server = await startStaticServer(resolve(root, BUILD_DIR), 0, '127.0.0.1');
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     try {
       const r = await loadInBrowser(browser, server.url, resolve(args[only + 1]), new Set(rendererPids()));
@@ -429,12 +441,17 @@ async function main(): Promise<void> {
   build();
 
   // Native first (nothing else of ours running).
-  log('native DuckDB, naive: read_csv with sniffing + two-window episodes');
-  const naive = await nativeNaive(FILE_1M);
-  log(`  ${sec(naive.totalMs)} s (read ${sec(naive.ingestMs)} s, episodes ${sec(naive.episodesMs)} s), ${naive.episodes} episodes`);
-  log('native DuckDB, the product\'s SQL (NodeEngine + Dataset)');
-  const product = await nativeProduct(FILE_1M);
-  log(`  ${sec(product.totalMs)} s (ingest ${sec(product.ingestMs)} s, dedupe + episodes ${sec(product.episodesMs)} s), ${product.episodes} episodes`);
+  const none = { ingestMs: NaN, episodesMs: NaN, totalMs: NaN, cpuMs: NaN, episodes: NaN };
+  let naive: NativeResult = none;
+  let product: NativeResult & { rowsAccepted: number } = { ...none, rowsAccepted: NaN };
+  if (!flag('--no-native')) {
+    log('native DuckDB, naive: read_csv with sniffing + two-window episodes');
+    naive = await nativeNaive(FILE_1M);
+    log(`  ${sec(naive.totalMs)} s (read ${sec(naive.ingestMs)} s, episodes ${sec(naive.episodesMs)} s), ${naive.episodes} episodes`);
+    log('native DuckDB, the product\'s SQL (NodeEngine + Dataset)');
+    product = await nativeProduct(FILE_1M);
+    log(`  ${sec(product.totalMs)} s (ingest ${sec(product.ingestMs)} s, dedupe + episodes ${sec(product.episodesMs)} s), ${product.episodes} episodes`);
+  }
 
   const server = await startStaticServer(join(root, BUILD_DIR), 0, '127.0.0.1');
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
@@ -462,7 +479,8 @@ async function main(): Promise<void> {
   }
 
   const report = renderReport({ started, load0, load1: loadavg(), naive, product, loads, views, stress, chromiumVersion: chromiumVersion() });
-  writeResults(report);
+  if (RUNS > 0 && !flag('--no-native')) writeResults(report);
+  else log('partial run: docs/performance.md left as it was');
   console.log('\n' + report);
 }
 
@@ -530,8 +548,11 @@ function renderReport(r: {
     `Browser runs: ${ok.map((l) => sec(l.builtMs)).join(', ')} s.`, '');
   lines.push('### Filter change → view redrawn (1M rows)', '');
   lines.push(`Median of ${CHANGES} changes each; time from the select's change event to the view's last DOM change with no query running (budget ≤ 100 ms).`, '');
-  lines.push('| view | unit filter | gender filter |', '|---|---:|---:|');
-  for (const v of r.views) lines.push(`| ${v.view} | ${median(v.unitMs).toFixed(0)} ms | ${median(v.genderMs).toFixed(0)} ms |`);
+  lines.push('| view | unit filter | gender filter | slowest statements of a redraw (ms) |', '|---|---:|---:|---|');
+  for (const v of r.views) {
+    const slow = v.slowest.map(([ms, q]) => `${ms}: \`${q.replace(/\|/g, '\\|').replace(/`/g, "'")}…\``).join('<br>');
+    lines.push(`| ${v.view} | ${median(v.unitMs).toFixed(0)} ms | ${median(v.genderMs).toFixed(0)} ms | ${slow} |`);
+  }
   lines.push('');
   lines.push('### Memory and responsiveness (1M rows)', '');
   lines.push(`- Peak memory of the tab: **${mib(m((l) => l.peakRss))}** (VmHWM of the renderer process from /proc/<pid>/status: ` +

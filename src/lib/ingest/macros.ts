@@ -58,8 +58,9 @@ CREATE OR REPLACE MACRO sf_nz(v) AS NULLIF(trim(CAST(v AS VARCHAR)), '');
 -- or the file shows day-first order). NULL when not a date.
 CREATE OR REPLACE MACRO sf_date(v, dayfirst) AS (
   CASE
-    -- Fast path (the common case, same result): exactly YYYY-MM-DD.
-    WHEN regexp_full_match(v, '\\d{4}-\\d\\d-\\d\\d') THEN try_cast(v AS DATE)
+    WHEN v IS NULL THEN NULL
+    -- Fast path (the common case, same result): a date written exactly as DuckDB writes it, YYYY-MM-DD.
+    WHEN length(v) = 10 AND CAST(try_cast(v AS DATE) AS VARCHAR) = v THEN try_cast(v AS DATE)
     WHEN sf_nz(v) IS NULL THEN NULL
     WHEN regexp_full_match(trim(v), '\\d{4}-\\d{1,2}-\\d{1,2}([ T].*)?')
       THEN CAST(try_strptime(regexp_extract(trim(v), '^(\\d{4}-\\d{1,2}-\\d{1,2})', 1), '%Y-%m-%d') AS DATE)
@@ -96,8 +97,9 @@ CREATE OR REPLACE MACRO sf_degree_num(v) AS (
 CREATE OR REPLACE MACRO sf_gender(v) AS (
   CASE
     WHEN v = 'K' THEN 'K' WHEN v = 'M' THEN 'M'
-    WHEN upper(trim(v)) IN (${WOMEN.map(sqlStr).join(', ')}) THEN 'K'
-    WHEN upper(trim(v)) IN (${MEN.map(sqlStr).join(', ')}) THEN 'M'
+    -- list_contains, not IN: DuckDB turns a long IN list into a join, which would upper(trim()) every cell.
+    WHEN list_contains([${WOMEN.map(sqlStr).join(', ')}], upper(trim(v))) THEN 'K'
+    WHEN list_contains([${MEN.map(sqlStr).join(', ')}], upper(trim(v))) THEN 'M'
     ELSE NULL
   END);
 
