@@ -15,6 +15,7 @@ import { buildEpisodesSql, type BuildOptions } from './analysis/episodes';
 import { intLit } from './sql';
 import { z } from 'zod';
 import { FileCountsSchema, RejectRowSchema } from './ingest/schemas';
+import { shiftLines, skippedRecordLines } from './ingest/lines';
 
 /** A file as the loader sees it: its name, where its bytes are, and how to read them. */
 export interface InputFile {
@@ -101,6 +102,23 @@ function utf8(bytes: Uint8Array, encoding: Encoding): Uint8Array {
   return new TextEncoder().encode(new TextDecoder(encoding).decode(bytes).replace(/^\uFEFF/, ''));
 }
 
+/**
+ * Rejected rows' lines as a person sees them in the file: past blank lines and all-empty rows, which SQL never
+ * sees (src/lib/ingest/lines.ts). Reads the file once more; call it only when the file has rejected rows.
+ */
+export async function applyPhysicalLines(engine: Engine, fileId: number, input: InputFile, sniffed: Sniffed): Promise<void> {
+  const text = new TextDecoder(sniffed.encoding).decode(await input.all());
+  const skipped = skippedRecordLines(text, sniffed.delimiter, sniffed.headerLine);
+  if (skipped.length === 0) return;
+  const f = intLit(fileId);
+  const lines = (await queryRows<{ line: number }>(engine, `SELECT line FROM rejects WHERE file_id = ${f} ORDER BY line`)).map((r) => r.line);
+  const moved = shiftLines(lines, skipped);
+  const pairs = lines.flatMap((l, i) => (l === moved[i] ? [] : [`(${intLit(l)}, ${intLit(moved[i])})`]));
+  if (pairs.length === 0) return;
+  await engine.query(`UPDATE rejects SET line = m.new_line FROM (VALUES ${pairs.join(', ')}) m(old_line, new_line)
+    WHERE rejects.file_id = ${f} AND rejects.line = m.old_line`);
+}
+
 export class Dataset {
   readonly files: AcceptedReport[] = [];
   private nextId = 1;
@@ -163,6 +181,7 @@ export class Dataset {
       await this.engine.query(commitSql(fileId, sniffed.shape, sniffed.headerLine, bad.n > 0));
       const counts = FileCountsSchema.parse(await queryOne(this.engine, fileCountsSql(fileId, sniffed.shape)));
       await this.engine.query(dropRejectedRowsSql(fileId));
+      if (counts.rows_rejected > 0) await applyPhysicalLines(this.engine, fileId, input, sniffed);
       const report: AcceptedReport = {
         ok: true, fileId, name: input.name, sample: input.sample ?? false, shape: sniffed.shape,
         encoding: sniffed.encoding, delimiter: sniffed.delimiter,

@@ -201,6 +201,24 @@ describe('loading files', () => {
     await ds.removeFile(r.fileId);
   });
 
+  it('counts blank lines and emptied rows in the line numbers of later rejected rows', async () => {
+    const text = [
+      'patient_id;start_date;end_date;degree', // 1
+      'A;2025-01-01;2025-01-10;100', // 2
+      '', // 3: blank (DuckDB skips it)
+      ';;;', // 4: emptied Excel row (not a row)
+      'B;2025-01-10;2025-01-01;100', // 5: end before start
+      '', // 6
+      'C;2025-01-01;2025-01-05;60', // 7: degree
+      ''
+    ].join('\r\n');
+    const r = (await ds.addFile(bytesInput('tomma.csv', enc(text)))) as AcceptedReport;
+    expect(r).toMatchObject({ rowsRead: 3, rowsAccepted: 1, rowsRejected: 2 });
+    const rejects = (await ds.rejects()).filter((x) => x.file === 'tomma.csv');
+    expect(rejects.map((x) => [x.line, x.reason])).toEqual([[5, 'end_before_start'], [7, 'bad_degree']]);
+    await ds.removeFile(r.fileId);
+  });
+
   it('never keeps a personnummer: pseudonyms in the tables and in the rejected rows', async () => {
     const text = 'Personnummer;Patientnamn;Startdatum;Slutdatum;Grad\n19800215-1235;Ivar Is;2025-01-01;2025-01-10;100\n19800215-1235;Ivar Is;2025-02-01;2025-01-10;100\n';
     const r = (await ds.addFile(bytesInput('pnr.csv', enc(text)))) as AcceptedReport;

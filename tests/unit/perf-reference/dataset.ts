@@ -17,6 +17,7 @@ import {
 import type { CanonicalColumn } from '../../../src/lib/ingest/headers';
 import { buildEpisodesSql, type BuildOptions } from './episodes';
 import { intLit } from '../../../src/lib/sql';
+import { applyPhysicalLines } from '../../../src/lib/dataset';
 
 /** A file as the loader sees it: its name, where its bytes are, and how to read them. */
 export interface InputFile {
@@ -143,6 +144,8 @@ export class ReferenceDataset {
       await this.engine.query(commitSql(fileId, sniffed.shape, sniffed.headerLine, bad.n > 0));
       const counts = await queryOne<{ rows_read: number; rows_accepted: number; rows_rejected: number; pseudonymised: number }>(
         this.engine, fileCountsSql(fileId));
+      // Line numbers past blank and emptied rows: the same correction as the product's (not part of the SQL compared).
+      if (counts.rows_rejected > 0) await applyPhysicalLines(this.engine, fileId, input, sniffed);
       const report: AcceptedReport = {
         ok: true, fileId, name: input.name, sample: input.sample ?? false, shape: sniffed.shape,
         encoding: sniffed.encoding, delimiter: sniffed.delimiter,
