@@ -252,4 +252,3 @@ export class Dataset {
   }
 }
 
-export { SNIFF_BYTES };

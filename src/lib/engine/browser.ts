@@ -9,6 +9,7 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import type { Table } from 'apache-arrow';
 import type { Engine, FileSource } from './types';
+import { SNIFF_BYTES } from '../ingest/sniff';
 
 const BUNDLES: duckdb.DuckDBBundles = {
   mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -93,7 +94,7 @@ export function inputFromFile(file: File, sample = false) {
     source: { kind: 'file', file } as FileSource,
     sample,
     size: file.size,
-    head: async () => new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()),
+    head: async () => new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()),
     all: async () => new Uint8Array(await file.arrayBuffer())
   };
 }
