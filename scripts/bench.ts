@@ -22,7 +22,7 @@
  *   sniffing + a two-window episode query; (b) the product's own SQL through NodeEngine and Dataset.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -306,7 +306,9 @@ async function filterChanges(browser: Browser, baseUrl: string, file: string, kn
     await page.waitForSelector(`[data-testid="load-summary"] tr[data-file="${file.split('/').pop()}"]`, { timeout: 600_000 });
     await page.waitForSelector('main[data-status="ready"]');
     await settle(page, 1000);
-    const views = await page.$$eval('[data-nav]', (els) => els.map((e) => e.getAttribute('data-nav')!));
+    const only = args.includes('--views') ? args[args.indexOf('--views') + 1].split(',') : null;
+    const views = (await page.$$eval('[data-nav]', (els) => els.map((e) => e.getAttribute('data-nav')!)))
+      .filter((v) => !only || only.includes(v));
     const units = await page.$$eval('[data-testid="filter-unit"] option', (els) => els.map((e) => (e as HTMLOptionElement).value).filter((v) => v !== '*'));
     const out: ViewTiming[] = [];
     for (const view of views) {
@@ -340,9 +342,16 @@ async function filterChanges(browser: Browser, baseUrl: string, file: string, kn
         if (i === CHANGES - 1) await page.evaluate(() => performance.clearMeasures('sql'));
         timing.genderMs.push(await change('[data-testid="filter-gender"]', i % 2 === 0 ? 'K' : 'M'));
       }
-      timing.slowest = await page.evaluate(() => performance.getEntriesByName('sql')
+      timing.slowest = await page.evaluate((keep) => performance.getEntriesByName('sql')
         .map((e) => [Math.round(e.duration), String((e as PerformanceMeasure).detail).slice(0, 90)] as [number, string])
-        .sort((a, b) => b[0] - a[0]).slice(0, 3));
+        .sort((a, b) => b[0] - a[0]).slice(0, keep), flag('--all-statements') ? 100 : 3);
+      if (args.includes('--dump-sql')) {
+        // Every statement of the view's last redraw, in order, for replaying elsewhere (scripts/replay-sql.ts).
+        const all = await page.evaluate(() => performance.getEntriesByName('sql').map((e) => String((e as PerformanceMeasure).detail)));
+        const dir = args[args.indexOf('--dump-sql') + 1];
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `${view}.json`), JSON.stringify(all, null, 1));
+      }
       await change('[data-testid="filter-gender"]', '*');
       log(`view ${view}: unit ${median(timing.unitMs).toFixed(0)} ms, gender ${median(timing.genderMs).toFixed(0)} ms (median of ${CHANGES})`);
       for (const [ms, q] of timing.slowest) log(`    ${ms} ms  ${q}`);

@@ -46,6 +46,8 @@ class AppState {
   private progressFiles: number | null = null;
   /** Bumped whenever the episodes table is rebuilt: views re-query when it changes. */
   version = $state(0);
+  /** Answers that depend on the loaded data but not on the filters, for the current `version` (`perBuild`). */
+  private memo = new Map<string, { version: number; value: Promise<unknown> }>();
   files = $state.raw<FileReport[]>([]);
   refusals = $state.raw<Refusal[]>([]);
   filters = $state<Filters>({ ...NO_FILTERS });
@@ -190,6 +192,19 @@ class AppState {
     this.files = [...ds.files];
     this.version++;
     this.status = 'ready';
+  }
+
+  /**
+   * An answer that depends on the loaded data and settings only (not on the filters), computed once per build:
+   * a filter change does not run it again.
+   */
+  perBuild<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const hit = this.memo.get(key);
+    if (hit && hit.version === this.version) return hit.value as Promise<T>;
+    const value = run();
+    this.memo.set(key, { version: this.version, value });
+    value.catch(() => this.memo.delete(key));
+    return value;
   }
 
   /** A physician as shown (pseudonymised in share mode or when asked). */

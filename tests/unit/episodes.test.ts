@@ -127,3 +127,51 @@ describe('the bundled sample data', () => {
     expect(round(b.s)).toEqual(round(a.s));
   }, 60_000);
 });
+
+describe('certificate facts kept by the build (cert_fact; per-episode extension counts)', () => {
+  it('cert_fact is cert_ep with its episode id; extension counts per episode match the certificates', async () => {
+    const engine = await NodeEngine.create();
+    try {
+      const ds = new Dataset(engine, 'salt');
+      await ds.addFile(fileFromPath(join(SAMPLES, 'intyg-exempel.csv')));
+      await ds.addFile(fileFromPath(join(SAMPLES, 'rehab-export-exempel.csv')));
+      await ds.build({ gap: 5 });
+      // Every certificate once, with the episode whose (patient, ep_no) it belongs to.
+      const mismatch = await queryRows<{ n: number }>(engine, `
+        SELECT count(*) AS n FROM (
+          (SELECT e.patient, e.ep_no, f.seq, f.start_date, f.end_date, f.degree, f.extension_reason, f.is_extension,
+             f.referral_date, f.care_start_date, f.waiting_cause
+           FROM cert_fact f JOIN episodes e USING (episode_id)
+           EXCEPT ALL
+           SELECT patient, ep_no, seq, start_date, end_date, degree, extension_reason, new_ep = 0,
+             referral_date, care_start_date, waiting_cause FROM cert_ep)
+          UNION ALL
+          (SELECT patient, ep_no, seq, start_date, end_date, degree, extension_reason, new_ep = 0,
+             referral_date, care_start_date, waiting_cause FROM cert_ep
+           EXCEPT ALL
+           SELECT e.patient, e.ep_no, f.seq, f.start_date, f.end_date, f.degree, f.extension_reason, f.is_extension,
+             f.referral_date, f.care_start_date, f.waiting_cause
+           FROM cert_fact f JOIN episodes e USING (episode_id)))`);
+      expect(mismatch[0].n).toBe(0);
+      const counts = await queryRows<{ n: number; ext: number; wait: number }>(engine, `
+        SELECT count(*) AS n, sum(extensions) AS ext, sum(waiting_extensions) AS wait FROM episodes`);
+      expect(counts[0].ext).toBeGreaterThan(0);
+      expect(counts[0].wait).toBeGreaterThan(0);
+      // Per episode: extensions, waiting extensions and their net days, recomputed from the certificates.
+      const diff = await queryRows<{ n: number }>(engine, `
+        WITH c AS (
+          SELECT episode_id, count(*) FILTER (WHERE is_extension) AS ext,
+            count(*) FILTER (WHERE is_extension AND extension_reason LIKE 'wait\\_%' ESCAPE '\\') AS wait,
+            coalesce(sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0)
+              FILTER (WHERE is_extension AND extension_reason LIKE 'wait\\_%' ESCAPE '\\'), 0) AS wait_net
+          FROM cert_fact GROUP BY episode_id)
+        SELECT count(*) AS n FROM episodes e LEFT JOIN c USING (episode_id)
+        WHERE e.extensions <> coalesce(c.ext, 0) OR e.waiting_extensions <> coalesce(c.wait, 0)
+          OR abs(e.waiting_net_days - coalesce(c.wait_net, 0)) > 1e-9
+          OR (e.shape = 'certificates' AND e.extensions <> e.n_certificates - 1)`);
+      expect(diff[0].n).toBe(0);
+    } finally {
+      await engine.close();
+    }
+  });
+});

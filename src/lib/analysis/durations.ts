@@ -112,12 +112,14 @@ export interface NetDaysRow {
  * quarter the episode started, per gender column.
  */
 export function netDaysByQuarterSql(rel: string): string {
+  // One pass over the selection (quarter × gender), then the gender columns from those few rows.
   return `WITH g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord)),
-q AS (SELECT DISTINCT start_quarter FROM ${rel})
-SELECT q.start_quarter AS quarter, g.grp, CAST(coalesce(sum(e.net_days), 0) AS DOUBLE) AS net_days,
-  CAST(count(e.start_quarter) AS BIGINT) AS episodes
+a AS (SELECT start_quarter, gender, sum(net_days) AS net_days, count(*) AS n FROM ${rel} GROUP BY ALL),
+q AS (SELECT DISTINCT start_quarter FROM a)
+SELECT q.start_quarter AS quarter, g.grp, CAST(coalesce(sum(a.net_days), 0) AS DOUBLE) AS net_days,
+  CAST(coalesce(sum(a.n), 0) AS BIGINT) AS episodes
 FROM q CROSS JOIN g
-LEFT JOIN ${rel} e ON e.start_quarter = q.start_quarter AND (g.grp = 'total' OR e.gender = g.grp)
+LEFT JOIN a ON a.start_quarter = q.start_quarter AND (g.grp = 'total' OR a.gender = g.grp)
 GROUP BY q.start_quarter, g.grp, g.gord ORDER BY q.start_quarter, g.gord`;
 }
 
@@ -163,7 +165,8 @@ export interface ThresholdRow {
 }
 
 /** The end of an episode's start quarter (SQL DATE). */
-const QUARTER_END = `CAST(date_trunc('quarter', start_date) + INTERVAL 3 MONTH AS DATE) - 1`;
+/** The last day of the quarter of a date (every start date of a quarter gives the same). */
+const QUARTER_END = (d: string) => `CAST(date_trunc('quarter', ${d}) + INTERVAL 3 MONTH AS DATE) - 1`;
 
 /**
  * Share of episodes passing day 90 / 180 / 365 per start quarter (`ThresholdRow`), ordered by quarter and
@@ -175,12 +178,13 @@ export function thresholdByQuarterSql(rel: string, asOf: string, thresholds: rea
   const ths = thresholds.map((t) => `(${intLit(t)})`).join(', ');
   return `WITH th AS (SELECT * FROM (VALUES ${ths}) th(threshold)),
 q AS (
-  SELECT start_quarter AS quarter, min(${QUARTER_END}) AS quarter_end, count(*) AS n, max(km_days) AS max_km
+  SELECT start_quarter AS quarter, ${QUARTER_END('min(start_date)')} AS quarter_end, count(*) AS n, max(km_days) AS max_km
   FROM ${rel} GROUP BY start_quarter
 ),
+lq AS (SELECT start_quarter, length_days, count(*) AS n FROM ${rel} GROUP BY ALL),
 obs AS (
-  SELECT e.start_quarter AS quarter, th.threshold, count(*) FILTER (WHERE e.length_days > th.threshold) AS passed
-  FROM ${rel} e CROSS JOIN th GROUP BY e.start_quarter, th.threshold
+  SELECT lq.start_quarter AS quarter, th.threshold, coalesce(sum(lq.n) FILTER (WHERE lq.length_days > th.threshold), 0) AS passed
+  FROM lq CROSS JOIN th GROUP BY lq.start_quarter, th.threshold
 ),
 km AS (${kmAtSql(rel, { group: 'start_quarter', days: [...thresholds] })})
 SELECT q.quarter, th.threshold, CAST(q.n AS BIGINT) AS n,

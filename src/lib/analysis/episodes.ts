@@ -11,8 +11,8 @@
  * the accepted rows); the certificate-level table is written once, by one statement; the episode attributes of
  * the last certificate are picked with a flag computed in the same window pass.
  */
-import { ageBandSql, diagnosisGroupSql } from './domain';
-import { dateLit, intLit } from '../sql';
+import { WAITING_REASONS, ageBandSql, diagnosisGroupSql } from './domain';
+import { dateLit, intLit, listLit } from '../sql';
 
 export interface BuildOptions {
   gap: number;
@@ -25,6 +25,7 @@ export function buildEpisodesSql(o: { gap: number; asOf?: string | null }) {
   if (!Number.isInteger(o.gap) || o.gap < 0 || o.gap > 90) throw new Error(`gap must be 0–90 days, got ${o.gap}`);
   const gap = intLit(o.gap);
   const asOf = o.asOf ? dateLit(o.asOf) : 'NULL';
+  const isWaiting = `list_contains(${listLit(WAITING_REASONS)}, extension_reason)`;
 
   // A row occurring twice counts once: same certificate id, or the same patient, dates, degree and physician.
   const duplicateCheck = `
@@ -106,6 +107,10 @@ WITH from_certs AS (
     any_value(degree) FILTER (WHERE is_last) AS degree,
     CAST(count(*) AS INTEGER) AS n_certificates,
     sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0) AS net_days,
+    CAST(count(*) FILTER (WHERE new_ep = 0) AS INTEGER) AS extensions,
+    CAST(count(*) FILTER (WHERE new_ep = 0 AND ${isWaiting}) AS INTEGER) AS waiting_extensions,
+    coalesce(sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0) FILTER (WHERE new_ep = 0 AND ${isWaiting}), 0) AS waiting_net_days,
+    CAST(count(referral_date) AS INTEGER) AS referrals,
     'certificates' AS shape
   FROM cert_ep_all GROUP BY patient, ep_no
 ), from_episodes AS (
@@ -118,6 +123,7 @@ WITH from_certs AS (
     gender, age, unit, physician, diagnosis, degree,
     CAST(coalesce(certificates, 1) AS INTEGER) AS n_certificates,
     coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1) * coalesce(degree, 100) / 100.0 AS net_days,
+    0 AS extensions, 0 AS waiting_extensions, 0.0 AS waiting_net_days, CAST(referral_date IS NOT NULL AS INTEGER) AS referrals,
     'episodes' AS shape
   FROM episode_input
 )
@@ -127,7 +133,16 @@ SELECT CAST(row_number() OVER (ORDER BY shape, patient, start_date) AS INTEGER) 
   ${ageBandSql('age')} AS age_band,
   ${diagnosisGroupSql('diagnosis')} AS diagnosis_group,
   strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
-FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e;`;
+FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e;
+CREATE OR REPLACE TABLE cert_fact AS
+SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reason,
+  c.new_ep = 0 AS is_extension,
+  c.new_ep = 0 AND ${isWaiting} AS is_waiting,
+  (date_diff('day', c.start_date, c.end_date) + 1) * c.degree / 100.0 AS net,
+  CAST(year(c.start_date) * 10 + quarter(c.start_date) AS INTEGER) AS yq,
+  greatest(c.start_date, coalesce(c.prev_max + 1, c.start_date)) AS new_from,
+  c.referral_date, c.care_start_date, c.waiting_cause
+FROM cert_ep_all c JOIN episodes e ON e.shape = 'certificates' AND e.patient = c.patient AND e.ep_no = c.ep_no;`;
 
   return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes };
 }

@@ -1,15 +1,14 @@
 /**
  * The contract's summary (contract section 4): the figures the CLI prints and the overview shows.
- * Every number comes from SQL over the `episodes` and `cert_ep` tables built by Dataset.build().
+ * Every number comes from SQL over the `episodes` and `cert_fact` tables built by Dataset.build().
  */
 import { z } from 'zod';
 import type { Engine } from '../engine/types';
 import { queryOne, queryRows } from '../engine/rows';
 import type { Dataset } from '../dataset';
-import { LENGTH_BANDS, EXTENSION_REASONS, WAITING_REASONS, lengthBandSql } from './domain';
+import { LENGTH_BANDS, EXTENSION_REASONS, lengthBandSql } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
 import { selectionSql, type Filters, NO_FILTERS } from './filters';
-import { listLit } from '../sql';
 
 const share = z.number().min(0).max(1).nullable();
 const count = z.number().int().min(0);
@@ -64,10 +63,15 @@ async function oe(engine: Engine, rel: string, group: 'physician' | 'unit') {
   }));
 }
 
-/** Certificates of the selected episodes, with `is_extension` (every certificate after an episode's first). */
+/**
+ * Certificates of the selected episodes (certificate-shape episodes only): the columns of `cert_fact`
+ * (docs/data-model.md: episode_id, seq, start_date, end_date, degree, extension_reason, is_extension — every
+ * certificate after an episode's first —, is_waiting, net, yq, …) and the episode's `ep_group`, `ep_unit`,
+ * `ep_physician`. One join on the integer episode id.
+ */
 export function selectedCertificatesSql(rel: string): string {
-  return `(SELECT c.*, c.new_ep = 0 AS is_extension, e.episode_id FROM cert_ep c
-    JOIN ${rel} e ON e.shape = 'certificates' AND c.patient = e.patient AND c.ep_no = e.ep_no)`;
+  return `(SELECT c.*, e.diagnosis_group AS ep_group, e.unit AS ep_unit, e.physician AS ep_physician
+    FROM cert_fact c JOIN ${rel} e ON e.episode_id = c.episode_id)`;
 }
 
 /** The headline figures of a selection (overview, report, CLI). */
@@ -112,15 +116,15 @@ export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS): Pro
   const kmByGender = await queryRows<KmMedianRow>(engine, kmMedianSql(`(SELECT * FROM ${rel} WHERE gender IS NOT NULL)`, { group: 'gender' }));
   const mh = await queryRows<MhRow>(engine, mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA }));
 
-  const certs = selectedCertificatesSql(rel);
+  // Extensions, waiting extensions and their net days are per-episode columns (episodes.ts); only the split by
+  // reason reads the certificates.
   const wait = await queryOne<{ extensions: number; waiting_extensions: number; waiting_net_days: number | null }>(engine, `
-    SELECT count(*) FILTER (WHERE is_extension) AS extensions,
-      count(*) FILTER (WHERE is_extension AND extension_reason IN (SELECT unnest(${listLit(WAITING_REASONS)}))) AS waiting_extensions,
-      coalesce(sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0)
-        FILTER (WHERE is_extension AND extension_reason IN (SELECT unnest(${listLit(WAITING_REASONS)})) ), 0) AS waiting_net_days
-    FROM ${certs}`);
+    SELECT CAST(coalesce(sum(extensions), 0) AS BIGINT) AS extensions,
+      CAST(coalesce(sum(waiting_extensions), 0) AS BIGINT) AS waiting_extensions,
+      CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days
+    FROM ${rel} WHERE shape = 'certificates'`);
   const reasonRows = await queryRows<{ reason: string; n: number }>(engine, `
-    SELECT coalesce(extension_reason, 'none') AS reason, count(*) AS n FROM ${certs} WHERE is_extension GROUP BY 1`);
+    SELECT coalesce(extension_reason, 'none') AS reason, count(*) AS n FROM ${selectedCertificatesSql(rel)} WHERE is_extension GROUP BY 1`);
   const by_reason: Record<string, number> = {};
   for (const code of [...EXTENSION_REASONS, 'unknown', 'none']) by_reason[code] = reasonRows.find((r) => r.reason === code)?.n ?? 0;
 

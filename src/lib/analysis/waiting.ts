@@ -33,10 +33,6 @@ import { kmMedianSql } from './stats';
 import { quarterOf, quarterRange } from '../periods';
 
 const WAITING_LIST = listLit(WAITING_REASONS);
-/** SQL boolean: the certificate (from selectedCertificatesSql) is a waiting extension. */
-const IS_WAITING = `(is_extension AND list_contains(${WAITING_LIST}, extension_reason))`;
-/** SQL: net days of a certificate period. */
-const NET = `((date_diff('day', start_date, end_date) + 1) * degree / 100.0)`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the data holds
@@ -104,18 +100,17 @@ export type WaitingCubeRow = {
  */
 export function waitingCubeSql(rel: string): string {
   return `WITH c AS (
-  SELECT c.start_date, c.end_date, c.degree, c.extension_reason, c.is_extension,
-    year(c.start_date) * 10 + quarter(c.start_date) AS yq,
-    CASE WHEN NOT c.is_extension THEN 'first' ELSE coalesce(c.extension_reason, 'none') END AS reason,
-    e.diagnosis_group, e.unit, e.physician
-  FROM ${selectedCertificatesSql(rel)} c JOIN episodes e ON e.episode_id = c.episode_id
+  SELECT yq, is_extension, is_waiting, net, extension_reason,
+    CASE WHEN NOT is_extension THEN 'first' ELSE coalesce(extension_reason, 'none') END AS reason,
+    ep_group AS diagnosis_group, ep_unit AS unit, ep_physician AS physician
+  FROM ${selectedCertificatesSql(rel)}
 ), a0 AS (
   SELECT yq, reason, diagnosis_group, unit, physician,
     count(*) AS certificates,
     count(*) FILTER (WHERE is_extension) AS extensions,
-    count(*) FILTER (WHERE ${IS_WAITING}) AS waiting_extensions,
-    sum(${NET}) AS net_days,
-    coalesce(sum(${NET}) FILTER (WHERE ${IS_WAITING}), 0) AS waiting_net_days,
+    count(*) FILTER (WHERE is_waiting) AS waiting_extensions,
+    sum(net) AS net_days,
+    coalesce(sum(net) FILTER (WHERE is_waiting), 0) AS waiting_net_days,
     count(*) FILTER (WHERE NOT is_extension) AS episodes,
     count(extension_reason) AS with_reason
   FROM c GROUP BY ALL
@@ -172,17 +167,16 @@ export type PeriodWaitingRow = {
 export function periodWaitingSql(rel: string, from: string | null, to: string | null): string {
   const inPeriod = [from ? `c.start_date >= ${dateLit(from)}` : 'TRUE', to ? `c.start_date <= ${dateLit(to)}` : 'TRUE'].join(' AND ');
   return `WITH c AS (
-  SELECT c.*, e.unit AS ep_unit FROM ${selectedCertificatesSql(rel)} c JOIN episodes e ON e.episode_id = c.episode_id
-  WHERE c.is_extension AND ${inPeriod}
+  SELECT * FROM ${selectedCertificatesSql(rel)} c WHERE c.is_extension AND ${inPeriod}
 ), top AS (
-  SELECT extension_reason AS reason, ep_unit AS unit, sum(${NET}) AS net
-  FROM c WHERE ${IS_WAITING} GROUP BY 1, 2
+  SELECT extension_reason AS reason, ep_unit AS unit, sum(net) AS net
+  FROM c WHERE is_waiting GROUP BY 1, 2
   ORDER BY net DESC, list_position(${WAITING_LIST}, extension_reason), unit NULLS LAST LIMIT 1
 )
 SELECT
   (SELECT count(*) FROM c) AS extensions,
-  (SELECT count(*) FROM c WHERE ${IS_WAITING}) AS waiting_extensions,
-  (SELECT CAST(coalesce(sum(${NET}), 0) AS DOUBLE) FROM c WHERE ${IS_WAITING}) AS waiting_net_days,
+  (SELECT count(*) FROM c WHERE is_waiting) AS waiting_extensions,
+  (SELECT CAST(coalesce(sum(net), 0) AS DOUBLE) FROM c WHERE is_waiting) AS waiting_net_days,
   (SELECT reason FROM top) AS top_reason,
   (SELECT unit FROM top) AS top_unit,
   (SELECT CAST(net AS DOUBLE) FROM top) AS top_net_days`;
@@ -200,18 +194,14 @@ export type WaitGroup = (typeof WAIT_GROUPS)[number];
  * The selected certificate-shape episodes with `wait_group`: 'waiting' (at least one waiting extension),
  * 'extended' (extensions, none of them waiting), 'single' (one certificate, no extension), and
  * `has_waiting` ('yes' | 'no'). A relation for kmCurveSql / kmMedianSql.
- * Same definition as `selectedCertificatesSql`'s is_extension (new_ep = 0: every certificate after an episode's
- * first), written so that only the waiting extensions are read: an episode has an extension exactly when it has
- * more than one certificate.
+ * Same definitions as `selectedCertificatesSql`'s is_extension and is_waiting, read from the per-episode counts
+ * the build keeps (`extensions`, `waiting_extensions`; episodes.ts).
  */
 export function waitingGroupRel(rel: string): string {
   return `(SELECT e.*,
-    CASE WHEN w.patient IS NOT NULL THEN 'waiting' WHEN e.n_certificates > 1 THEN 'extended' ELSE 'single' END AS wait_group,
-    CASE WHEN w.patient IS NOT NULL THEN 'yes' ELSE 'no' END AS has_waiting
-  FROM ${rel} e LEFT JOIN (
-    SELECT DISTINCT patient, ep_no FROM cert_ep WHERE new_ep = 0 AND list_contains(${WAITING_LIST}, extension_reason)
-  ) w ON w.patient = e.patient AND w.ep_no = e.ep_no
-  WHERE e.shape = 'certificates')`;
+    CASE WHEN e.waiting_extensions > 0 THEN 'waiting' WHEN e.extensions > 0 THEN 'extended' ELSE 'single' END AS wait_group,
+    CASE WHEN e.waiting_extensions > 0 THEN 'yes' ELSE 'no' END AS has_waiting
+  FROM ${rel} e WHERE e.shape = 'certificates')`;
 }
 
 /** Kaplan–Meier medians by diagnosis group (`waitingMediansSql`). */
@@ -281,13 +271,13 @@ function waitsCte(rel: string, asOf: string): string {
       FROM (SELECT episode_id, coalesce(cause, '') AS cause, a, b FROM waits WHERE a IS NOT NULL AND b >= a)))
     GROUP BY episode_id, cause, isl`;
   return `wsel AS (
-  SELECT episode_id, patient, ep_no, shape, start_date, end_date, ongoing FROM ${rel}
+  SELECT episode_id, patient, ep_no, shape, start_date, end_date, ongoing, referrals FROM ${rel}
 ), wcert AS (
-  SELECT s.episode_id, c.referral_date, arg_max(c.care_start_date, c.seq) AS care_start_date,
+  SELECT c.episode_id, c.referral_date, arg_max(c.care_start_date, c.seq) AS care_start_date,
     arg_max(c.waiting_cause, c.seq) AS cause
-  FROM cert_ep c JOIN wsel s ON s.shape = 'certificates' AND c.patient = s.patient AND c.ep_no = s.ep_no
+  FROM cert_fact c SEMI JOIN (SELECT episode_id FROM wsel WHERE referrals > 0) s ON s.episode_id = c.episode_id
   WHERE c.referral_date IS NOT NULL
-  GROUP BY s.episode_id, c.referral_date
+  GROUP BY c.episode_id, c.referral_date
 ), wep AS (
   SELECT s.episode_id, i.referral_date, i.care_start_date, i.waiting_cause AS cause,
     CASE WHEN i.referral_date IS NULL THEN greatest(i.waiting_days, 0) END AS given_days
@@ -306,10 +296,9 @@ function waitsCte(rel: string, asOf: string): string {
         UNION ALL SELECT * FROM wep) w
   JOIN wsel s ON s.episode_id = w.episode_id
 ), wseg AS (
-  SELECT s.episode_id, greatest(c.start_date, coalesce(c.prev_max + 1, c.start_date)) AS s, c.end_date AS e
-  FROM cert_ep c JOIN wsel s ON s.shape = 'certificates' AND c.patient = s.patient AND c.ep_no = s.ep_no
-  WHERE s.episode_id IN (SELECT episode_id FROM waits WHERE a IS NOT NULL)
-    AND greatest(c.start_date, coalesce(c.prev_max + 1, c.start_date)) <= c.end_date
+  SELECT c.episode_id, c.new_from AS s, c.end_date AS e
+  FROM cert_fact c SEMI JOIN (SELECT DISTINCT episode_id FROM waits WHERE a IS NOT NULL) w ON w.episode_id = c.episode_id
+  WHERE c.new_from <= c.end_date
   UNION ALL
   SELECT episode_id, start_date, end_date FROM wsel
   WHERE shape = 'episodes' AND episode_id IN (SELECT episode_id FROM waits WHERE a IS NOT NULL)

@@ -60,7 +60,7 @@ export class BrowserEngine implements Engine {
       return (await this.conn.query(sql)) as unknown as Table;
     } finally {
       g.__sfInflight--;
-      performance.measure('sql', { start, end: performance.now(), detail: sql.replace(/\s+/g, ' ').trim().slice(0, 160) });
+      performance.measure('sql', { start, end: performance.now(), detail: sql.replace(/\s+/g, ' ').trim() });
     }
   }
 
