@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import { NodeEngine } from '../src/lib/engine/node';
 import { Dataset } from '../src/lib/dataset';
 import { fileFromPath } from '../src/lib/node-input';
+import { FMB_2019, installFmbSql } from '../src/lib/analysis/fmb';
 
 const [dir, ...only] = process.argv.slice(2);
 const engine = await NodeEngine.create({ threads: 1 });
 const ds = new Dataset(engine);
 await ds.addFile(fileFromPath('bench-data/certs-1m.csv'));
 await ds.build({ gap: 5 });
+await engine.query(installFmbSql(FMB_2019));
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const view = f.replace(/\.json$/, '');
   if (only.length && !only.includes(view)) continue;

@@ -50,14 +50,22 @@ export type WomenShareRow = {
  * The denominator is the episodes with a known gender (women + men); unknown gender is counted separately.
  */
 export function womenShareSql(rel: string): string {
-  return `SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp,
-    CAST(count(*) AS BIGINT) AS total,
-    CAST(count(*) FILTER (WHERE gender = 'K') AS BIGINT) AS women,
-    CAST(count(*) FILTER (WHERE gender = 'M') AS BIGINT) AS men,
-    CAST(count(*) FILTER (WHERE gender IS NULL OR gender NOT IN ('K', 'M')) AS BIGINT) AS unknown,
-    CAST(CASE WHEN count(*) FILTER (WHERE gender IN ('K', 'M')) > 0
-      THEN count(*) FILTER (WHERE gender = 'K')::DOUBLE / count(*) FILTER (WHERE gender IN ('K', 'M')) END AS DOUBLE) AS share_women
-  FROM ${rel}
+  // Counted per group in one pass over the selection; the total row is summed from those few rows (GROUPING SETS
+  // over the selection itself costs three times as much in DuckDB).
+  return `WITH c AS (
+  SELECT diagnosis_group, count(*) AS total,
+    count(*) FILTER (WHERE gender = 'K') AS women,
+    count(*) FILTER (WHERE gender = 'M') AS men,
+    count(*) FILTER (WHERE gender IS NULL OR gender NOT IN ('K', 'M')) AS unknown
+  FROM ${rel} GROUP BY diagnosis_group
+)
+SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp,
+    CAST(sum(total) AS BIGINT) AS total,
+    CAST(sum(women) AS BIGINT) AS women,
+    CAST(sum(men) AS BIGINT) AS men,
+    CAST(sum(unknown) AS BIGINT) AS unknown,
+    CAST(CASE WHEN sum(women + men) > 0 THEN sum(women)::DOUBLE / sum(women + men) END AS DOUBLE) AS share_women
+  FROM c
   GROUP BY GROUPING SETS ((diagnosis_group), ())
   ORDER BY grouping(diagnosis_group) = 0, grp`;
 }
@@ -86,13 +94,22 @@ export type GenderFiguresRow = {
  * Episodes of unknown gender are left out. Kaplan–Meier medians come from `genderMedianSql`.
  */
 export function genderFiguresSql(rel: string): string {
-  return `SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp, gender,
-    CAST(count(*) AS BIGINT) AS episodes,
-    CAST(avg(CASE WHEN ${OVER_90} THEN 1.0 ELSE 0.0 END) FILTER (WHERE length_days IS NOT NULL) AS DOUBLE) AS over_90,
-    CAST(avg(CASE WHEN degree < 100 THEN 1.0 ELSE 0.0 END) FILTER (WHERE degree IS NOT NULL) AS DOUBLE) AS part_time,
-    CAST(avg(net_days) AS DOUBLE) AS net_days_per_episode
+  // One pass over the selection per (group, gender); the 'all' rows are summed from those (see womenShareSql).
+  return `WITH c AS (
+  SELECT diagnosis_group, gender, count(*) AS episodes,
+    count(*) FILTER (WHERE ${OVER_90}) AS over_90, count(length_days) AS with_length,
+    count(*) FILTER (WHERE degree < 100) AS part_time, count(degree) AS with_degree,
+    sum(net_days) AS net_days, count(net_days) AS with_net
   FROM ${rel}
   WHERE gender IN ('K', 'M')
+  GROUP BY diagnosis_group, gender
+)
+SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp, gender,
+    CAST(sum(episodes) AS BIGINT) AS episodes,
+    CAST(sum(over_90)::DOUBLE / nullif(sum(with_length), 0) AS DOUBLE) AS over_90,
+    CAST(sum(part_time)::DOUBLE / nullif(sum(with_degree), 0) AS DOUBLE) AS part_time,
+    CAST(sum(net_days) / nullif(sum(with_net), 0) AS DOUBLE) AS net_days_per_episode
+  FROM c
   GROUP BY GROUPING SETS ((diagnosis_group, gender), (gender))
   ORDER BY grouping(diagnosis_group) = 0, grp, gender`;
 }

@@ -158,15 +158,22 @@ export function fmbBySql(rel: string, key: FmbKey): string {
  * ordered by `breakdown` as in FMB_KEYS, then key. A NULL key (no physician / unit recorded) is its own row.
  */
 export function fmbByAllSql(rel: string): string {
-  return `SELECT breakdown, key, fmb_max, n, over, share, mean_overrun FROM (
+  // One pass over the selection per (code, physician, unit); the breakdowns are summed from those rows.
+  return `WITH c AS (
+  SELECT fmb_code, physician, unit, max(fmb_max) AS fmb_max, count(*) AS n,
+    count(*) FILTER (WHERE over_fmb) AS over, sum(fmb_overrun) AS overrun, count(fmb_overrun) AS with_overrun
+  FROM ${fmbEpisodesSql(rel)} WHERE fmb_max IS NOT NULL
+  GROUP BY fmb_code, physician, unit
+)
+SELECT breakdown, key, fmb_max, n, over, share, mean_overrun FROM (
   SELECT CASE WHEN grouping(fmb_code) = 0 THEN 'fmb_code' WHEN grouping(physician) = 0 THEN 'physician' ELSE 'unit' END AS breakdown,
     CASE WHEN grouping(fmb_code) = 0 THEN fmb_code WHEN grouping(physician) = 0 THEN physician ELSE unit END AS key,
     CASE WHEN grouping(fmb_code) = 0 THEN CAST(max(fmb_max) AS INTEGER) END AS fmb_max,
-    CAST(count(*) AS BIGINT) AS n,
-    CAST(count(*) FILTER (WHERE over_fmb) AS BIGINT) AS over,
-    CAST(count(*) FILTER (WHERE over_fmb) AS DOUBLE) / count(*) AS share,
-    CAST(avg(fmb_overrun) AS DOUBLE) AS mean_overrun
-  FROM ${fmbEpisodesSql(rel)} WHERE fmb_max IS NOT NULL
+    CAST(sum(n) AS BIGINT) AS n,
+    CAST(sum(over) AS BIGINT) AS over,
+    CAST(sum(over) AS DOUBLE) / sum(n) AS share,
+    CAST(sum(overrun)::DOUBLE / nullif(sum(with_overrun), 0) AS DOUBLE) AS mean_overrun
+  FROM c
   GROUP BY GROUPING SETS ((fmb_code), (physician), (unit))
 ) ORDER BY CASE breakdown WHEN 'fmb_code' THEN 0 WHEN 'physician' THEN 1 ELSE 2 END, key NULLS LAST`;
 }
