@@ -253,7 +253,7 @@ ORDER BY g.diagnosis_group`;
 
 /**
  * WITH clause (no leading WITH) defining, for the selected episodes and as_of:
- * - `wsel`: the selected episodes;
+ * - `wsel`: the selected episodes that can have a wait (a referral date on a certificate, or an episode-file row);
  * - `waits`: one row per wait — episode_id, referral_date, care_start_date, cause (waiting_cause or NULL),
  *   given_days (waiting_days of an episode-file row without a referral date, else NULL), a / b (the waiting
  *   interval, inclusive; b < a when empty), started (care started on or before as_of), wait_len (days from referral
@@ -270,12 +270,15 @@ function waitsCte(rel: string, asOf: string): string {
           THEN 0 ELSE 1 END AS brk
       FROM (SELECT episode_id, coalesce(cause, '') AS cause, a, b FROM waits WHERE a IS NOT NULL AND b >= a)))
     GROUP BY episode_id, cause, isl`;
+  // Only episodes that can have a wait: a certificate with a referral date (the build counts them per episode), or
+  // an episode-file row (its referral date or given waiting days).
   return `wsel AS (
-  SELECT episode_id, patient, ep_no, shape, start_date, end_date, ongoing, referrals FROM ${rel}
+  SELECT episode_id, patient, ep_no, shape, start_date, end_date, ongoing, length_days FROM ${rel}
+  WHERE referrals > 0 OR shape = 'episodes'
 ), wcert AS (
   SELECT c.episode_id, c.referral_date, arg_max(c.care_start_date, c.seq) AS care_start_date,
     arg_max(c.waiting_cause, c.seq) AS cause
-  FROM cert_fact c SEMI JOIN (SELECT episode_id FROM wsel WHERE referrals > 0) s ON s.episode_id = c.episode_id
+  FROM cert_fact c SEMI JOIN wsel s ON s.episode_id = c.episode_id
   WHERE c.referral_date IS NOT NULL
   GROUP BY c.episode_id, c.referral_date
 ), wep AS (
@@ -354,16 +357,20 @@ export function referralTotalsSql(rel: string, asOf: string): string {
     bool_or(w.given_days IS NOT NULL) AS given, bool_or(w.waiting_now) AS waiting_now
   FROM waits w LEFT JOIN wdays_ep d ON d.episode_id = w.episode_id GROUP BY w.episode_id
 )
-SELECT
-  (SELECT count(*) FROM per_ep) AS episodes,
-  (SELECT count(*) FROM waits) AS waits,
-  (SELECT CAST(coalesce(sum(dated_days + given_days), 0) AS BIGINT) FROM per_ep) AS days,
-  (SELECT CAST(coalesce(sum(given_days), 0) AS BIGINT) FROM per_ep) AS given_days,
-  (SELECT count(*) FILTER (WHERE given) FROM per_ep) AS given_episodes,
-  (SELECT count(*) FILTER (WHERE a IS NOT NULL AND started) FROM waits) AS started,
-  (SELECT count(*) FILTER (WHERE a IS NOT NULL AND NOT started) FROM waits) AS not_started,
-  (SELECT count(*) FILTER (WHERE waiting_now) FROM per_ep) AS waiting_now,
-  (SELECT CAST(coalesce(sum(e.length_days), 0) AS BIGINT) FROM ${rel} e WHERE e.episode_id IN (SELECT episode_id FROM per_ep)) AS episode_days`;
+SELECT p.episodes, w.waits, p.days, p.given_days, p.given_episodes, w.started, w.not_started, p.waiting_now, d.episode_days
+FROM (
+  SELECT count(*) AS episodes, CAST(coalesce(sum(dated_days + given_days), 0) AS BIGINT) AS days,
+    CAST(coalesce(sum(given_days), 0) AS BIGINT) AS given_days, count(*) FILTER (WHERE given) AS given_episodes,
+    count(*) FILTER (WHERE waiting_now) AS waiting_now
+  FROM per_ep
+) p, (
+  SELECT count(*) AS waits, count(*) FILTER (WHERE a IS NOT NULL AND started) AS started,
+    count(*) FILTER (WHERE a IS NOT NULL AND NOT started) AS not_started
+  FROM waits
+) w, (
+  SELECT CAST(coalesce(sum(e.length_days), 0) AS BIGINT) AS episode_days
+  FROM wsel e SEMI JOIN per_ep x ON x.episode_id = e.episode_id
+) d`;
 }
 
 export type ReferralCauseRow = {
