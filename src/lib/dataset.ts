@@ -125,6 +125,8 @@ export class Dataset {
   private ready = false;
   /** The options the current `episodes` table was built with. */
   built: BuildOptions | null = null;
+  /** `cert_fact` of the current build, once asked for (ensureCertFacts). */
+  private facts: Promise<void> | null = null;
   /** Called as each stage of a load or build starts. */
   onStage: ((stage: LoadStage) => void) | null = null;
 
@@ -237,7 +239,23 @@ export class Dataset {
     this.onStage?.('episodes');
     await this.engine.query(buildEpisodesSql(built).episodes);
     this.built = built;
+    this.facts = null;
     return built;
+  }
+
+  /**
+   * Writes `cert_fact` (docs/data-model.md) for the current build unless it is there: every certificate-level
+   * figure (extensions by reason, waits) reads it. Call before such a query; the first call after a build costs
+   * a join of the certificates with the episodes, later ones nothing.
+   */
+  ensureCertFacts(): Promise<void> {
+    if (!this.built) return Promise.reject(new Error('build() the dataset first'));
+    if (!this.facts) {
+      const p = this.engine.query(buildEpisodesSql(this.built).certFacts).then(() => undefined);
+      p.catch(() => { if (this.facts === p) this.facts = null; });
+      this.facts = p;
+    }
+    return this.facts;
   }
 
   /** All rejected rows, in file and line order. */

@@ -128,14 +128,17 @@ describe('the bundled sample data', () => {
   }, 60_000);
 });
 
-describe('certificate facts kept by the build (cert_fact; per-episode extension counts)', () => {
+describe('certificate facts (cert_fact, written on first use; per-episode extension counts)', () => {
   it('cert_fact is cert_ep with its episode id; extension counts per episode match the certificates', async () => {
     const engine = await NodeEngine.create();
     try {
       const ds = new Dataset(engine, 'salt');
-      await ds.addFile(fileFromPath(join(SAMPLES, 'intyg-exempel.csv')));
-      await ds.addFile(fileFromPath(join(SAMPLES, 'rehab-export-exempel.csv')));
+      for (const f of ['intyg-exempel.csv', 'rehabstod-exempel.csv']) expect((await ds.addFile(fileFromPath(join(SAMPLES, f)))).ok).toBe(true);
       await ds.build({ gap: 5 });
+      expect([...ds.shapes].sort()).toEqual(['certificates', 'episodes']);
+      // Written on first use, once per build.
+      expect(await queryRows(engine, `SELECT table_name FROM information_schema.tables WHERE table_name = 'cert_fact'`)).toEqual([]);
+      await Promise.all([ds.ensureCertFacts(), ds.ensureCertFacts()]);
       // Every certificate once, with the episode whose (patient, ep_no) it belongs to.
       const mismatch = await queryRows<{ n: number }>(engine, `
         SELECT count(*) AS n FROM (
@@ -170,6 +173,16 @@ describe('certificate facts kept by the build (cert_fact; per-episode extension 
           OR abs(e.waiting_net_days - coalesce(c.wait_net, 0)) > 1e-9
           OR (e.shape = 'certificates' AND e.extensions <> e.n_certificates - 1)`);
       expect(diff[0].n).toBe(0);
+      // A new build (another gap) drops the old facts; the next use writes them for the new episodes.
+      await ds.build({ gap: 30 });
+      expect(await queryRows(engine, `SELECT table_name FROM information_schema.tables WHERE table_name = 'cert_fact'`)).toEqual([]);
+      await ds.ensureCertFacts();
+      const orphans = await queryRows<{ n: number }>(engine, `
+        SELECT count(*) AS n FROM cert_fact f ANTI JOIN episodes e ON e.episode_id = f.episode_id AND e.shape = 'certificates'`);
+      expect(orphans[0].n).toBe(0);
+      const [{ n: certs }] = await queryRows<{ n: number }>(engine, `SELECT count(*) AS n FROM cert_ep`);
+      const [{ n: facts }] = await queryRows<{ n: number }>(engine, `SELECT count(*) AS n FROM cert_fact`);
+      expect(facts).toBe(certs);
     } finally {
       await engine.close();
     }

@@ -45,6 +45,7 @@ import {
   type PeriodWaitingRow, type ReferralCauseRow, type ReferralHistogramRow, type ReferralTotalsRow,
   type WaitingAvailability, type WaitingCubeRow, type WaitingEpisodeRow, type WaitingMedianRow, type WaitingPhysicianRow
 } from '../../src/lib/analysis/waiting';
+import { EXTENSION_REASONS, WAITING_REASONS, isWaitingReasonSql } from '../../src/lib/analysis/domain';
 import { columnRole } from '../../src/lib/ingest/headers';
 import { sv } from '../../src/lib/i18n/sv';
 import { en } from '../../src/lib/i18n/en';
@@ -60,6 +61,7 @@ async function load(...names: string[]): Promise<{ engine: NodeEngine; ds: Datas
     if (!r.ok) throw new Error(`${n} refused: ${r.code}`);
   }
   await ds.build({ gap: 5, asOf: AS_OF });
+  await ds.ensureCertFacts();
   return { engine, ds };
 }
 
@@ -68,6 +70,14 @@ async function epId(engine: NodeEngine, patient: string, n = 1): Promise<number>
   return (await queryOne<{ id: number }>(engine,
     `SELECT episode_id AS id FROM episodes WHERE patient = '${patient}' ORDER BY start_date LIMIT 1 OFFSET ${n - 1}`)).id;
 }
+
+describe('the waiting reasons', () => {
+  it('are exactly the codes starting with wait_ (isWaitingReasonSql tests the prefix)', () => {
+    expect(EXTENSION_REASONS.filter((r) => r.startsWith('wait_'))).toEqual([...WAITING_REASONS]);
+    expect('unknown'.startsWith('wait_')).toBe(false);
+    expect(isWaitingReasonSql('x')).toBe(`starts_with(x, 'wait_')`);
+  });
+});
 
 describe('extensions by reason on wait-certs.csv', () => {
   let engine: NodeEngine;
@@ -331,6 +341,7 @@ describe('the bundled sample data (data-samples/intyg-exempel.csv): consistency 
     ds = new Dataset(engine, 'test-salt');
     await ds.addFile(fileFromPath(join(__dirname, '..', '..', 'data-samples', 'intyg-exempel.csv')));
     await ds.build({ gap: 5, asOf: AS_OF });
+    await ds.ensureCertFacts();
   });
   afterAll(() => engine.close());
 

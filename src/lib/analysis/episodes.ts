@@ -10,9 +10,15 @@
  * when there are some are the rows flagged and a de-duplicated copy made (otherwise `certificates` is a view of
  * the accepted rows); the certificate-level table is written once, by one statement; the episode attributes of
  * the last certificate are picked with a flag computed in the same window pass.
+ *
+ * For filter changes (issue 7), the same aggregate keeps per-episode extension, waiting-extension and referral
+ * counts, and `cert_fact` keeps each certificate's facts under its integer episode_id (docs/data-model.md), so
+ * that no view has to join the million certificates to the episodes on (patient, ep_no) again. `cert_fact` is
+ * written when a figure first needs it (`Dataset.ensureCertFacts`): the join costs about a second in the browser
+ * at a million rows, which a load should not wait for.
  */
-import { WAITING_REASONS, ageBandSql, diagnosisGroupSql } from './domain';
-import { dateLit, intLit, listLit } from '../sql';
+import { ageBandSql, diagnosisGroupSql, isWaitingReasonSql } from './domain';
+import { dateLit, intLit } from '../sql';
 
 export interface BuildOptions {
   gap: number;
@@ -25,7 +31,7 @@ export function buildEpisodesSql(o: { gap: number; asOf?: string | null }) {
   if (!Number.isInteger(o.gap) || o.gap < 0 || o.gap > 90) throw new Error(`gap must be 0–90 days, got ${o.gap}`);
   const gap = intLit(o.gap);
   const asOf = o.asOf ? dateLit(o.asOf) : 'NULL';
-  const isWaiting = `list_contains(${listLit(WAITING_REASONS)}, extension_reason)`;
+  const isWaiting = isWaitingReasonSql('extension_reason');
 
   // A row occurring twice counts once: same certificate id, or the same patient, dates, degree and physician.
   const duplicateCheck = `
@@ -107,7 +113,7 @@ WITH from_certs AS (
     any_value(degree) FILTER (WHERE is_last) AS degree,
     CAST(count(*) AS INTEGER) AS n_certificates,
     sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0) AS net_days,
-    CAST(count(*) FILTER (WHERE new_ep = 0) AS INTEGER) AS extensions,
+    CAST(count(*) - 1 AS INTEGER) AS extensions,
     CAST(count(*) FILTER (WHERE new_ep = 0 AND ${isWaiting}) AS INTEGER) AS waiting_extensions,
     coalesce(sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0) FILTER (WHERE new_ep = 0 AND ${isWaiting}), 0) AS waiting_net_days,
     CAST(count(referral_date) AS INTEGER) AS referrals,
@@ -134,6 +140,10 @@ SELECT CAST(row_number() OVER (ORDER BY shape, patient, start_date) AS INTEGER) 
   ${diagnosisGroupSql('diagnosis')} AS diagnosis_group,
   strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
 FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e;
+DROP TABLE IF EXISTS cert_fact;`;
+
+  // Written on first use (Dataset.ensureCertFacts), not by the build: the overview does not need it.
+  const certFacts = `
 CREATE OR REPLACE TABLE cert_fact AS
 SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reason,
   c.new_ep = 0 AS is_extension,
@@ -144,5 +154,5 @@ SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reas
   c.referral_date, c.care_start_date, c.waiting_cause
 FROM cert_ep_all c JOIN episodes e ON e.shape = 'certificates' AND e.patient = c.patient AND e.ep_no = c.ep_no;`;
 
-  return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes };
+  return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes, certFacts };
 }

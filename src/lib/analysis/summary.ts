@@ -64,7 +64,8 @@ async function oe(engine: Engine, rel: string, group: 'physician' | 'unit') {
 }
 
 /**
- * Certificates of the selected episodes (certificate-shape episodes only): the columns of `cert_fact`
+ * Certificates of the selected episodes (certificate-shape episodes only; call `Dataset.ensureCertFacts` first):
+ * the columns of `cert_fact`
  * (docs/data-model.md: episode_id, seq, start_date, end_date, degree, extension_reason, is_extension — every
  * certificate after an episode's first —, is_waiting, net, yq, …) and the episode's `ep_group`, `ep_unit`,
  * `ep_physician`. One join on the integer episode id.
@@ -123,6 +124,7 @@ export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS): Pro
       CAST(coalesce(sum(waiting_extensions), 0) AS BIGINT) AS waiting_extensions,
       CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days
     FROM ${rel} WHERE shape = 'certificates'`);
+  await ds.ensureCertFacts();
   const reasonRows = await queryRows<{ reason: string; n: number }>(engine, `
     SELECT coalesce(extension_reason, 'none') AS reason, count(*) AS n FROM ${selectedCertificatesSql(rel)} WHERE is_extension GROUP BY 1`);
   const by_reason: Record<string, number> = {};
