@@ -447,7 +447,7 @@ async function main(): Promise<void> {
   }
   ensureData(FILE_1M, 1_000_000);
   if (STRESS) ensureData(FILE_5M, 5_000_000);
-  build();
+  if (!args.includes('--build-dir')) build();
 
   // Native first (nothing else of ours running).
   const none = { ingestMs: NaN, episodesMs: NaN, totalMs: NaN, cpuMs: NaN, episodes: NaN };
@@ -462,7 +462,7 @@ async function main(): Promise<void> {
     log(`  ${sec(product.totalMs)} s (ingest ${sec(product.ingestMs)} s, dedupe + episodes ${sec(product.episodesMs)} s), ${product.episodes} episodes`);
   }
 
-  const server = await startStaticServer(join(root, BUILD_DIR), 0, '127.0.0.1');
+  const server = await startStaticServer(resolve(root, BUILD_DIR), 0, '127.0.0.1');
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   const known = new Set<number>(rendererPids());
   const loads: LoadResult[] = [];

@@ -166,11 +166,13 @@ describe('certificate facts (cert_fact, written on first use; per-episode extens
           SELECT episode_id, count(*) FILTER (WHERE is_extension) AS ext,
             count(*) FILTER (WHERE is_extension AND extension_reason LIKE 'wait\\_%' ESCAPE '\\') AS wait,
             coalesce(sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0)
-              FILTER (WHERE is_extension AND extension_reason LIKE 'wait\\_%' ESCAPE '\\'), 0) AS wait_net
+              FILTER (WHERE is_extension AND extension_reason LIKE 'wait\\_%' ESCAPE '\\'), 0) AS wait_net,
+            count(extension_reason) AS reasons, count(referral_date) AS referrals
           FROM cert_fact GROUP BY episode_id)
         SELECT count(*) AS n FROM episodes e LEFT JOIN c USING (episode_id)
         WHERE e.extensions <> coalesce(c.ext, 0) OR e.waiting_extensions <> coalesce(c.wait, 0)
           OR abs(e.waiting_net_days - coalesce(c.wait_net, 0)) > 1e-9
+          OR (e.shape = 'certificates' AND (e.reasons <> c.reasons OR e.referrals <> c.referrals))
           OR (e.shape = 'certificates' AND e.extensions <> e.n_certificates - 1)`);
       expect(diff[0].n).toBe(0);
       // A new build (another gap) drops the old facts; the next use writes them for the new episodes.

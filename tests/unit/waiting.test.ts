@@ -150,6 +150,14 @@ describe('extensions by reason on wait-certs.csv', () => {
     // Dr B: P2, P6: ext W05, W06, W07, W16, W17; waiting W05 + W16 = 17 + 20 = 37.
     // Dr C: P4 (2 episodes), P5, P7, P8: ext W13, W14, W20; waiting W13 = 10.5.
     expect(ph).toEqual([['Dr A', 2, 3, 2, 76.5], ['Dr B', 2, 5, 2, 37], ['Dr C', 5, 3, 1, 10.5]]);
+    // The physician rows come from per-episode counts; every column equals the certificates' own figures.
+    const fromCerts = await queryRows<WaitingCubeRow>(engine, `
+      SELECT 'physician' AS dim, ep_physician AS key, NULL AS reason, count(*) AS certificates,
+        count(*) FILTER (WHERE is_extension) AS extensions, count(*) FILTER (WHERE is_waiting) AS waiting_extensions,
+        CAST(sum(net) AS DOUBLE) AS net_days, CAST(coalesce(sum(net) FILTER (WHERE is_waiting), 0) AS DOUBLE) AS waiting_net_days,
+        count(*) FILTER (WHERE NOT is_extension) AS episodes, count(extension_reason) AS with_reason
+      FROM ${selectedCertificatesSql(rel)} GROUP BY ep_physician ORDER BY key`);
+    expect(cube.filter((r) => r.dim === 'physician')).toEqual(fromCerts);
     // Episodes with a waiting extension: Dr A P1, P3; Dr B P2, P6; Dr C P5.
     expect(await queryRows<WaitingPhysicianRow>(engine, waitingEpisodesByPhysicianSql(rel))).toEqual([
       { physician: 'Dr A', episodes: 2, waiting_episodes: 2 }, { physician: 'Dr B', episodes: 2, waiting_episodes: 2 },

@@ -117,6 +117,7 @@ WITH from_certs AS (
     CAST(count(*) FILTER (WHERE new_ep = 0 AND ${isWaiting}) AS INTEGER) AS waiting_extensions,
     coalesce(sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0) FILTER (WHERE new_ep = 0 AND ${isWaiting}), 0) AS waiting_net_days,
     CAST(count(referral_date) AS INTEGER) AS referrals,
+    CAST(count(extension_reason) AS INTEGER) AS reasons,
     'certificates' AS shape
   FROM cert_ep_all GROUP BY patient, ep_no
 ), from_episodes AS (
@@ -130,6 +131,7 @@ WITH from_certs AS (
     CAST(coalesce(certificates, 1) AS INTEGER) AS n_certificates,
     coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1) * coalesce(degree, 100) / 100.0 AS net_days,
     0 AS extensions, 0 AS waiting_extensions, 0.0 AS waiting_net_days, CAST(referral_date IS NOT NULL AS INTEGER) AS referrals,
+    0 AS reasons,
     'episodes' AS shape
   FROM episode_input
 )

@@ -93,19 +93,29 @@ export type WaitingCubeRow = {
 
 /**
  * Certificate-level figures of the selection in one pass (`WaitingCubeRow`), grouped by:
- * (quarter, reason), (quarter), (diagnosis group, reason), (unit, reason), (physician, reason), (physician),
- * (reason) and () — quarter = the certificate's start quarter; diagnosis group, unit and physician are the
- * episode's (its last certificate's, as in the filters and the contract). Certificate-shape episodes only.
- * The certificates are first aggregated over all five keys (a few thousand rows), then rolled up.
+ * (quarter, reason), (quarter), (diagnosis group, reason), (unit, reason), (physician), (reason) and () — quarter =
+ * the certificate's start quarter; diagnosis group, unit and physician are the episode's (its last certificate's,
+ * as in the filters and the contract). Certificate-shape episodes only.
+ * The certificates are first aggregated over quarter, reason, group and unit (a few thousand rows), then rolled up.
+ * The physician totals (reason NULL; there is no physician × reason split) are sums of the per-episode counts the
+ * build keeps (episodes.ts): grouping a million certificates by physician as well would cost more than the rest.
  */
 export function waitingCubeSql(rel: string): string {
+  const sums = `
+  CAST(coalesce(sum(certificates), 0) AS BIGINT) AS certificates,
+  CAST(coalesce(sum(extensions), 0) AS BIGINT) AS extensions,
+  CAST(coalesce(sum(waiting_extensions), 0) AS BIGINT) AS waiting_extensions,
+  CAST(coalesce(sum(net_days), 0) AS DOUBLE) AS net_days,
+  CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days,
+  CAST(coalesce(sum(episodes), 0) AS BIGINT) AS episodes,
+  CAST(coalesce(sum(with_reason), 0) AS BIGINT) AS with_reason`;
   return `WITH c AS (
   SELECT yq, is_extension, is_waiting, net, extension_reason,
     CASE WHEN NOT is_extension THEN 'first' ELSE coalesce(extension_reason, 'none') END AS reason,
-    ep_group AS diagnosis_group, ep_unit AS unit, ep_physician AS physician
+    ep_group AS diagnosis_group, ep_unit AS unit
   FROM ${selectedCertificatesSql(rel)}
 ), a0 AS (
-  SELECT yq, reason, diagnosis_group, unit, physician,
+  SELECT yq, reason, diagnosis_group, unit,
     count(*) AS certificates,
     count(*) FILTER (WHERE is_extension) AS extensions,
     count(*) FILTER (WHERE is_waiting) AS waiting_extensions,
@@ -116,27 +126,25 @@ export function waitingCubeSql(rel: string): string {
   FROM c GROUP BY ALL
 ), a AS (
   SELECT * EXCLUDE (yq), CAST(yq // 10 AS VARCHAR) || '-Q' || CAST(yq % 10 AS VARCHAR) AS quarter FROM a0
+), per_physician AS (
+  SELECT physician, n_certificates AS certificates, extensions, waiting_extensions, net_days, waiting_net_days,
+    1 AS episodes, reasons AS with_reason
+  FROM ${rel} WHERE shape = 'certificates'
 )
 SELECT
   CASE
     WHEN GROUPING(quarter) = 0 THEN 'quarter'
     WHEN GROUPING(diagnosis_group) = 0 THEN 'group'
     WHEN GROUPING(unit) = 0 THEN 'unit'
-    WHEN GROUPING(physician) = 0 THEN 'physician'
     WHEN GROUPING(reason) = 0 THEN 'reason'
     ELSE 'total' END AS dim,
-  coalesce(quarter, diagnosis_group, unit, physician) AS key,
-  reason,
-  CAST(coalesce(sum(certificates), 0) AS BIGINT) AS certificates,
-  CAST(coalesce(sum(extensions), 0) AS BIGINT) AS extensions,
-  CAST(coalesce(sum(waiting_extensions), 0) AS BIGINT) AS waiting_extensions,
-  CAST(coalesce(sum(net_days), 0) AS DOUBLE) AS net_days,
-  CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days,
-  CAST(coalesce(sum(episodes), 0) AS BIGINT) AS episodes,
-  CAST(coalesce(sum(with_reason), 0) AS BIGINT) AS with_reason
+  coalesce(quarter, diagnosis_group, unit) AS key,
+  reason, ${sums}
 FROM a
-GROUP BY GROUPING SETS ((quarter, reason), (quarter), (diagnosis_group, reason), (unit, reason), (physician, reason),
-  (physician), (reason), ())
+GROUP BY GROUPING SETS ((quarter, reason), (quarter), (diagnosis_group, reason), (unit, reason), (reason), ())
+UNION ALL
+SELECT 'physician' AS dim, physician AS key, NULL AS reason, ${sums}
+FROM per_physician GROUP BY physician
 ORDER BY dim, key NULLS LAST, reason NULLS FIRST`;
 }
 
