@@ -18,6 +18,27 @@ export async function openDashboard(page: Page, baseUrl: string): Promise<void> 
   await page.waitForSelector('[data-testid="headline"]', { timeout: 60_000 });
 }
 
+/** Text with the no-break spaces of Swedish number formats made plain and runs of space made one. */
+export const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
+
+/**
+ * Opens the dashboard, loads one fixture (tests/fixtures) with the file picker in place of the sample data, and
+ * opens a view; returns when `readySelector` (by default the view's heading) is on the page.
+ */
+export async function openWithFixture(page: Page, baseUrl: string, file: string, view: string,
+  readySelector = `section[data-view="${view}"] h2`): Promise<void> {
+  await page.goto(`${baseUrl}/`, { waitUntil: 'load' });
+  await waitReady(page, 90_000);
+  await page.setInputFiles('[data-testid="file-input"]', join(FIXTURES, file));
+  await page.waitForFunction((name) =>
+    document.querySelector('main')?.getAttribute('data-status') === 'ready'
+      && !!document.querySelector(`[data-testid="load-summary"] tr[data-file="${name}"]`)
+      && !document.querySelector('[data-testid="sample-badge"]'), // the sample data is replaced by the file
+  file, { timeout: 60_000 });
+  await page.click(`[data-nav="${view}"]`);
+  await page.waitForSelector(readySelector, { timeout: 30_000 });
+}
+
 /** Chooses files with the file picker and waits until they are loaded and the data rebuilt. */
 export async function upload(page: Page, ...paths: string[]): Promise<void> {
   await page.setInputFiles('[data-testid="file-input"]', paths);

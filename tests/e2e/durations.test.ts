@@ -4,13 +4,12 @@
  * KM: median 120 days, 95 % CI 20 – not reached; watch list: day 90 → 90 today, day 89 → 1 day left, …
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, type OpenedPage } from './browser';
+import { FIXTURES, openWithFixture, plain } from './app';
 
-const fixture = (name: string) => resolve(__dirname, '..', 'fixtures', name);
-const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
 let browser: Browser;
 
 beforeAll(async () => {
@@ -24,15 +23,7 @@ afterAll(async () => {
 async function openWith(file: string, view: 'durations' | 'watch'): Promise<OpenedPage> {
   const baseUrl = inject('baseUrl');
   const p = await openPage(browser, baseUrl);
-  const page = p.page;
-  await page.goto(`${baseUrl}/`, { waitUntil: 'load' });
-  await page.waitForSelector('main[data-status="ready"]', { timeout: 60_000 });
-  await page.setInputFiles('[data-testid="file-input"]', fixture(file));
-  await page.waitForSelector(`[data-testid="load-summary"] tr[data-file="${file}"]`, { timeout: 60_000 });
-  await page.waitForSelector('main[data-status="ready"]', { timeout: 60_000 });
-  await page.waitForFunction(() => !document.querySelector('[data-testid="sample-badge"]'), undefined, { timeout: 30_000 });
-  await page.click(`[data-nav="${view}"]`);
-  await page.waitForSelector(`section[data-view="${view}"] h2`, { timeout: 30_000 });
+  await openWithFixture(p.page, baseUrl, file, view);
   return p;
 }
 
@@ -85,7 +76,7 @@ describe('Sjukskrivningslängd', () => {
         .toContain('FMB, ögonblicksbild av Socialstyrelsens API 2019');
 
       // The user's own table with one bad row: line 4 rejected with the reason; 6 matched, 3 over (50,0 %).
-      await page.setInputFiles('[data-testid="fmb-file"]', fixture('fmb-user.csv'));
+      await page.setInputFiles('[data-testid="fmb-file"]', join(FIXTURES, 'fmb-user.csv'));
       await page.waitForSelector('[data-testid="fmb-rejects"]', { timeout: 30_000 });
       expect(await rowsOf(page, '[data-testid="fmb-rejects"]')).toEqual([['4', 'max_days -5 är negativt', 'F43;-5;Fel i raden']]);
       await page.waitForFunction(() => document.querySelector('[data-testid="fmb-summary"]')?.textContent?.startsWith('6 av 12'), undefined, { timeout: 30_000 });

@@ -6,11 +6,10 @@
  * Dahl 0.08 lower).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, type OpenedPage } from './browser';
+import { openWithFixture, plain } from './app';
 
-const fixture = (name: string) => resolve(__dirname, '..', 'fixtures', name);
 let browser: Browser;
 
 beforeAll(async () => {
@@ -21,21 +20,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
-
 async function openWith(file: string): Promise<OpenedPage> {
   const baseUrl = inject('baseUrl');
   const p = await openPage(browser, baseUrl);
-  const page = p.page;
-  await page.goto(`${baseUrl}/`, { waitUntil: 'load' });
-  await page.waitForSelector('main[data-status="ready"]', { timeout: 60_000 });
-  await page.setInputFiles('[data-testid="file-input"]', fixture(file));
-  await page.waitForSelector(`[data-testid="load-summary"] tr[data-file="${file}"]`, { timeout: 60_000 });
-  await page.waitForSelector('main[data-status="ready"]', { timeout: 60_000 });
-  // The sample data is replaced by the user's file.
-  await page.waitForFunction(() => !document.querySelector('[data-testid="sample-badge"]'), undefined, { timeout: 30_000 });
-  await page.click('[data-nav="equality"]');
-  await page.waitForSelector('section[data-view="equality"] [data-testid="eq-sentence"]', { timeout: 30_000 });
+  await openWithFixture(p.page, baseUrl, file, 'equality', 'section[data-view="equality"] [data-testid="eq-sentence"]');
   return p;
 }
 

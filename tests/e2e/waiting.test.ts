@@ -4,11 +4,10 @@
  * charts rendered as SVG. Then a file without reason or referral columns: the view names the columns it needs.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage } from './browser';
+import { openWithFixture, plain } from './app';
 
-const FIX = join(__dirname, '..', 'fixtures');
 let browser: Browser;
 
 beforeAll(async () => {
@@ -18,26 +17,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Normalise the no-break spaces of Swedish number formats. */
-const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
-
 /** A table row's cells, space-separated. */
 async function rowText(row: ReturnType<Page['locator']>): Promise<string> {
   return (await row.locator('th, td').allTextContents()).map(plain).join(' ');
-}
-
-async function openWithFile(page: Page, baseUrl: string, file: string): Promise<void> {
-  await page.goto(`${baseUrl}/`, { waitUntil: 'load' });
-  await page.waitForSelector('main[data-status="ready"]', { timeout: 90_000 });
-  await page.setInputFiles('[data-testid="file-input"]', join(FIX, file));
-  await page.waitForFunction((name) => {
-    const main = document.querySelector('main');
-    const summary = document.querySelector('[data-testid="load-summary"]');
-    return main?.getAttribute('data-status') === 'ready' && !!summary?.textContent?.includes(name)
-      && !document.querySelector('[data-testid="sample-badge"]');
-  }, file, { timeout: 60_000 });
-  await page.click('[data-nav="waiting"]');
-  await page.waitForSelector('section[data-view="waiting"] h2', { timeout: 30_000 });
 }
 
 describe('the Väntan view', () => {
@@ -46,7 +28,7 @@ describe('the Väntan view', () => {
     const p = await openPage(browser, baseUrl);
     try {
       const { page } = p;
-      await openWithFile(page, baseUrl, 'wait-certs.csv');
+      await openWithFixture(page, baseUrl, 'wait-certs.csv', 'waiting');
       const sentence = page.locator('[data-testid="waiting-sentence"]');
       await sentence.waitFor({ timeout: 30_000 });
       // No period selected → the latest quarter with extensions (2026-Q3): W05, W06, W07, W09, W16, W17;
@@ -123,7 +105,7 @@ describe('the Väntan view', () => {
     const p = await openPage(browser, baseUrl);
     try {
       const { page } = p;
-      await openWithFile(page, baseUrl, 'wait-nocols.csv');
+      await openWithFixture(page, baseUrl, 'wait-nocols.csv', 'waiting');
       const missing = page.locator('[data-testid="waiting-missing"]');
       await missing.waitFor({ timeout: 30_000 });
       const reasons = plain(await missing.locator('[data-missing="reasons"]').textContent());
