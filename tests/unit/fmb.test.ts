@@ -94,6 +94,21 @@ describe('fmbEpisodesSql: longest prefix', () => {
     expect(d['(none)']).toMatchObject({ fmb_code: null, fmb_max: null, over_fmb: null, fmb_overrun: null });
   });
 
+  it('matches a filtered selection the same way, from the diagnoses the build listed (fmb_diagnoses)', async () => {
+    await engine.query(installFmbSql(FMB_2019));
+    // The build lists each distinct diagnosis once, with its key.
+    expect(await queryRows(engine, `SELECT diagnosis, k FROM fmb_diagnoses WHERE diagnosis IN ('F43.8A', 'M54.5') ORDER BY 1`))
+      .toEqual([{ diagnosis: 'F43.8A', k: 'F438A' }, { diagnosis: 'M54.5', k: 'M545' }]);
+    expect((await queryRows<{ n: number }>(engine,
+      `SELECT (SELECT count(*) FROM fmb_diagnoses) - (SELECT count(DISTINCT diagnosis) FROM episodes) AS n`))[0].n).toBe(0);
+    const sel = `(SELECT * FROM episodes WHERE diagnosis IN ('M54.5', 'Z73.0'))`;
+    const rows = await queryRows<Ep>(engine, `SELECT diagnosis, fmb_code, fmb_max, over_fmb FROM ${fmbEpisodesSql(sel)} ORDER BY diagnosis`);
+    expect(rows).toEqual([
+      { diagnosis: 'M54.5', fmb_code: 'M54.5', fmb_max: 14, over_fmb: true },
+      { diagnosis: 'Z73.0', fmb_code: null, fmb_max: null, over_fmb: null }
+    ]);
+  });
+
   it('compares without dots, in upper case, on both sides', async () => {
     await engine.query(installFmbSql([{ code: 'F438', max_days: 10 }, { code: 'f43.8a', max_days: 20 }, { code: 'S52', max_days: 5 }]));
     const rows = await queryRows<Ep>(engine,

@@ -177,11 +177,14 @@ const QUARTER_END = (d: string) => `CAST(date_trunc('quarter', ${d}) + INTERVAL 
 export function thresholdByQuarterSql(rel: string, asOf: string, thresholds: readonly number[] = THRESHOLDS): string {
   const ths = thresholds.map((t) => `(${intLit(t)})`).join(', ');
   return `WITH th AS (SELECT * FROM (VALUES ${ths}) th(threshold)),
-q AS (
-  SELECT start_quarter AS quarter, ${QUARTER_END('min(start_date)')} AS quarter_end, count(*) AS n, max(km_days) AS max_km
-  FROM ${rel} GROUP BY start_quarter
+lq AS (
+  SELECT start_quarter, length_days, count(*) AS n, min(start_date) AS first_start, max(km_days) AS max_km
+  FROM ${rel} GROUP BY ALL
 ),
-lq AS (SELECT start_quarter, length_days, count(*) AS n FROM ${rel} GROUP BY ALL),
+q AS (
+  SELECT start_quarter AS quarter, ${QUARTER_END('min(first_start)')} AS quarter_end, sum(n) AS n, max(max_km) AS max_km
+  FROM lq GROUP BY start_quarter
+),
 obs AS (
   SELECT lq.start_quarter AS quarter, th.threshold, coalesce(sum(lq.n) FILTER (WHERE lq.length_days > th.threshold), 0) AS passed
   FROM lq CROSS JOIN th GROUP BY lq.start_quarter, th.threshold

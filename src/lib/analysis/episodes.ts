@@ -18,6 +18,7 @@
  * at a million rows, which a load should not wait for.
  */
 import { ageBandSql, diagnosisGroupSql, isWaitingReasonSql } from './domain';
+import { FMB_DIAGNOSES_SQL } from './fmb';
 import { dateLit, intLit } from '../sql';
 
 export interface BuildOptions {
@@ -142,6 +143,7 @@ SELECT CAST(row_number() OVER (ORDER BY shape, patient, start_date) AS INTEGER) 
   ${diagnosisGroupSql('diagnosis')} AS diagnosis_group,
   strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
 FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e;
+${FMB_DIAGNOSES_SQL}
 DROP TABLE IF EXISTS cert_fact;`;
 
   // Written on first use (Dataset.ensureCertFacts), not by the build: the overview does not need it.

@@ -75,10 +75,19 @@ function keySql(col: string): string {
 }
 
 /**
+ * Written by the episode build (src/lib/analysis/episodes.ts): every distinct diagnosis of `episodes` with the key
+ * it is matched on, so that matching the selection with the FMB table is a join of these few rows with `fmb`
+ * instead of a DISTINCT over the selected episodes in every statement.
+ */
+export const FMB_DIAGNOSES_SQL = `CREATE OR REPLACE TABLE fmb_diagnoses AS
+SELECT diagnosis, ${keySql('diagnosis')} AS k FROM (SELECT DISTINCT diagnosis FROM episodes WHERE diagnosis IS NOT NULL);`;
+
+/**
  * `rel` (a relation with `episode_id`, `diagnosis`, `length_days`) with added columns:
  * `fmb_code` (the longest matching FMB code, NULL when none), `fmb_max INTEGER`, `over_fmb BOOLEAN`
  * (length_days > fmb_max; NULL when no match) and `fmb_overrun INTEGER` (length_days − fmb_max when over,
- * else NULL). Requires table `fmb` (ensureFmb / installFmbSql).
+ * else NULL). Requires table `fmb` (ensureFmb / installFmbSql) and `fmb_diagnoses` (the build); `rel` must be a
+ * selection of `episodes`, whose diagnoses `fmb_diagnoses` holds.
  */
 export function fmbEpisodesSql(rel: string): string {
   return `(SELECT e.*, m.fmb_code, m.fmb_max,
@@ -87,7 +96,7 @@ export function fmbEpisodesSql(rel: string): string {
     FROM ${rel} e
     LEFT JOIN (
       SELECT d.diagnosis, arg_max(f.code, length(f.k)) AS fmb_code, CAST(arg_max(f.max_days, length(f.k)) AS INTEGER) AS fmb_max
-      FROM (SELECT diagnosis, ${keySql('diagnosis')} AS k FROM (SELECT DISTINCT diagnosis FROM ${rel} WHERE diagnosis IS NOT NULL)) d
+      FROM fmb_diagnoses d
       JOIN (SELECT code, max_days, ${keySql('code')} AS k FROM fmb WHERE code IS NOT NULL AND max_days IS NOT NULL) f
         ON length(f.k) > 0 AND starts_with(d.k, f.k)
       GROUP BY d.diagnosis
