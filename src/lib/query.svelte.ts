@@ -1,8 +1,11 @@
 /**
  * Run an async query whenever its inputs change, keeping only the latest answer.
- * `deps` is read synchronously (so Svelte tracks it); `run` gets its value.
+ * `deps` is read synchronously (so Svelte tracks it); `run` gets its value and an engine for this run only: once
+ * the inputs change again, the run's remaining statements are not sent (src/lib/engine/scoped.ts).
  */
 import { app } from './state.svelte';
+import type { Engine } from './engine/types';
+import { scopedEngine } from './engine/scoped';
 
 export interface QueryState<T> {
   readonly value: T | null;
@@ -10,7 +13,7 @@ export interface QueryState<T> {
   readonly error: string | null;
 }
 
-export function useQuery<D, T>(deps: () => D, run: (d: D) => Promise<T>): QueryState<T> {
+export function useQuery<D, T>(deps: () => D, run: (d: D, engine: Engine) => Promise<T>): QueryState<T> {
   let value = $state.raw<T | null>(null);
   let loading = $state(false);
   let error = $state<string | null>(null);
@@ -21,7 +24,7 @@ export function useQuery<D, T>(deps: () => D, run: (d: D) => Promise<T>): QueryS
     if (version === 0 || !app.engine) return;
     let stale = false;
     loading = true;
-    run(d).then(
+    run(d, scopedEngine(app.engine, () => stale)).then(
       (v) => { if (!stale) { value = v; error = null; loading = false; } },
       (e) => { if (!stale) { error = String((e as Error).message ?? e); loading = false; } }
     );

@@ -102,9 +102,12 @@ export async function headline(engine: Engine, rel: string): Promise<Headline> {
   return { ...head, median: km[0]?.median ?? null, median_low: km[0]?.ci_low ?? null, median_high: km[0]?.ci_high ?? null };
 }
 
-export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS): Promise<Summary> {
+/**
+ * The headline figures for a selection (the CLI's JSON, the quarterly report). `engine` defaults to the dataset's;
+ * the report passes its run's engine so that a superseded run stops (src/lib/engine/scoped.ts).
+ */
+export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS, engine: Engine = ds.engine): Promise<Summary> {
   if (!ds.built) throw new Error('build() the dataset first');
-  const engine = ds.engine;
   const rel = selectionSql(filters);
 
   const head = await headline(engine, rel);
