@@ -103,6 +103,17 @@ describe('the dashboard', () => {
     await expect.poll(() => metric(page, 'episodes')).toBe('12');
   });
 
+  it('quick filter changes end on the last choice: the superseded redraws stop and show nothing', async () => {
+    const page = p.page;
+    const women = await metric(page, 'women');
+    for (const g of ['M', 'K', 'M', 'K']) await page.selectOption('[data-testid="filter-gender"]', g);
+    await expect.poll(() => metric(page, 'men')).toBe('0');
+    await expect.poll(() => metric(page, 'episodes')).toBe(women);
+    expect(await page.locator('section[data-view="overview"] [role="alert"]').count()).toBe(0);
+    await page.click('text=Rensa urval');
+    await expect.poll(() => metric(page, 'episodes')).toBe('12');
+  });
+
   it('the merge gap is a setting: 6 days merges P4 (11 episodes)', async () => {
     const page = p.page;
     await page.click('summary:has-text("Inställningar")');
