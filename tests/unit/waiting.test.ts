@@ -269,7 +269,8 @@ describe('extensions by reason on wait-certs.csv', () => {
     // P3's wait runs [08-15, 09-01] = 17 + 1 = 18 days.
     const r = selectionSql(NO_FILTERS);
     const per = await queryRows<WaitingEpisodeRow>(engine, waitingDaysByEpisodeSql(r, '2026-09-01'));
-    const p3 = per.find((x) => x.episode_id === 3)!;
+    const p3Id = await epId(engine, 'P3');
+    const p3 = per.find((x) => x.episode_id === p3Id)!;
     expect(p3.days).toBe(18);
     const t = await queryOne<ReferralTotalsRow>(engine, referralTotalsSql(r, '2026-09-01'));
     expect([t.started, t.not_started]).toEqual([3, 2]);
@@ -294,7 +295,11 @@ describe('episode files (rehab tool export) with waiting days and referral dates
     // R2: ongoing (blank end), referral 06-01, no care start → [06-01, 09-30] = 30 + 31 + 31 + 30 = 122; waiting now.
     // R3: no waiting. R4: referral 2025-12-01 (before the start 01-10), care 2026-04-01 (after the end 02-28)
     //     → the whole episode, 22 + 28 = 50 (its "Väntetid" 99 is not used).
-    expect(per.map((r) => [r.days, r.given, r.waiting_now])).toEqual([[40, true, false], [122, false, true], [50, false, false]]);
+    const ids = { R1: await epId(engine, 'R1'), R2: await epId(engine, 'R2'), R4: await epId(engine, 'R4') };
+    expect(per.map((r) => r.episode_id).sort((a, b) => a - b)).toEqual(Object.values(ids).sort((a, b) => a - b));
+    const of = (id: number) => per.find((r) => r.episode_id === id)!;
+    expect([ids.R1, ids.R2, ids.R4].map((id) => [of(id).days, of(id).given, of(id).waiting_now]))
+      .toEqual([[40, true, false], [122, false, true], [50, false, false]]);
     const t = await queryOne<ReferralTotalsRow>(engine, referralTotalsSql(rel, AS_OF));
     expect(t).toEqual({ episodes: 3, waits: 3, days: 212, given_days: 40, given_episodes: 1, started: 1, not_started: 1, waiting_now: 1,
       episode_days: 122 + 153 + 50 });
