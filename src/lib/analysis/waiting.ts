@@ -263,21 +263,13 @@ ORDER BY g.diagnosis_group`;
  * WITH clause (no leading WITH) defining, for the selected episodes and as_of:
  * - `wsel`: the selected episodes that can have a wait (a referral date on a certificate, or an episode-file row);
  * - `waits`: one row per wait — episode_id, referral_date, care_start_date, cause (waiting_cause or NULL),
- *   given_days (waiting_days of an episode-file row without a referral date, else NULL), a / b (the waiting
- *   interval, inclusive; b < a when empty), started (care started on or before as_of), wait_len (days from referral
- *   to care start when started), waiting_now;
- * - `wseg`: the covered day segments (disjoint) of the episodes with a dated wait;
- * - `wisl_ep` / `wisl_cause`: the union of each episode's (each episode × cause's) waiting intervals, as islands.
+ *   given_days (waiting_days of an episode-file row without a referral date, else NULL), the episode's ongoing,
+ *   shape, start_date, end_date and length_days, a / b (the waiting interval, inclusive; b < a when empty), started
+ *   (care started on or before as_of), wait_len (days from referral to care start when started), waiting_now;
+ * - `wseg`: the covered day segments (disjoint) of the episodes with a dated wait.
  */
-function waitsCte(rel: string, asOf: string): string {
+function waitsBaseCte(rel: string, asOf: string): string {
   const d = dateLit(asOf);
-  const islands = (part: string) => `SELECT episode_id, cause, min(a) AS a, max(b) AS b FROM (
-    SELECT *, sum(brk) OVER (PARTITION BY ${part} ORDER BY a, b ROWS UNBOUNDED PRECEDING) AS isl FROM (
-      SELECT episode_id, ${part === 'episode_id' ? `'' AS cause` : 'cause'}, a, b,
-        CASE WHEN a <= max(b) OVER (PARTITION BY ${part} ORDER BY a, b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1
-          THEN 0 ELSE 1 END AS brk
-      FROM (SELECT episode_id, coalesce(cause, '') AS cause, a, b FROM waits WHERE a IS NOT NULL AND b >= a)))
-    GROUP BY episode_id, cause, isl`;
   // Only episodes that can have a wait: a certificate with a referral date (the build counts them per episode), or
   // an episode-file row (its referral date or given waiting days).
   return `wsel AS (
@@ -296,7 +288,7 @@ function waitsCte(rel: string, asOf: string): string {
     AND CAST(i.rec AS BIGINT) = s.ep_no AND i.start_date = s.start_date
   WHERE i.referral_date IS NOT NULL OR i.waiting_days IS NOT NULL
 ), waits AS (
-  SELECT w.*, s.ongoing,
+  SELECT w.*, s.ongoing, s.shape, s.start_date, s.end_date, s.length_days,
     w.referral_date AS a,
     least(coalesce(w.care_start_date - 1, ${d}), ${d}) AS b,
     w.care_start_date IS NOT NULL AND w.care_start_date <= ${d} AS started,
@@ -306,14 +298,32 @@ function waitsCte(rel: string, asOf: string): string {
   FROM (SELECT episode_id, referral_date, care_start_date, cause, CAST(NULL AS INTEGER) AS given_days FROM wcert
         UNION ALL SELECT * FROM wep) w
   JOIN wsel s ON s.episode_id = w.episode_id
-), wseg AS (
+), ${wsegCte('waits')}`;
+}
+
+function wsegCte(waits: string): string {
+  return `wseg AS (
   SELECT c.episode_id, c.new_from AS s, c.end_date AS e
-  FROM cert_fact c SEMI JOIN (SELECT DISTINCT episode_id FROM waits WHERE a IS NOT NULL) w ON w.episode_id = c.episode_id
+  FROM cert_fact c SEMI JOIN (SELECT DISTINCT episode_id FROM ${waits} WHERE a IS NOT NULL) w ON w.episode_id = c.episode_id
   WHERE c.new_from <= c.end_date
   UNION ALL
-  SELECT episode_id, start_date, end_date FROM wsel
-  WHERE shape = 'episodes' AND episode_id IN (SELECT episode_id FROM waits WHERE a IS NOT NULL)
-), wisl_ep AS (
+  SELECT DISTINCT episode_id, start_date, end_date FROM ${waits} WHERE shape = 'episodes' AND a IS NOT NULL
+)`;
+}
+
+/**
+ * WITH clause (no leading WITH) over `waits` and `wseg`: `wisl_ep` / `wisl_cause`, the union of each episode's
+ * (each episode × cause's) waiting intervals, as islands; `wdays_ep` / `wdays_cause`, the covered days in them.
+ */
+const WAITS_DAYS_CTE = (() => {
+  const islands = (part: string) => `SELECT episode_id, cause, min(a) AS a, max(b) AS b FROM (
+    SELECT *, sum(brk) OVER (PARTITION BY ${part} ORDER BY a, b ROWS UNBOUNDED PRECEDING) AS isl FROM (
+      SELECT episode_id, ${part === 'episode_id' ? `'' AS cause` : 'cause'}, a, b,
+        CASE WHEN a <= max(b) OVER (PARTITION BY ${part} ORDER BY a, b ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1
+          THEN 0 ELSE 1 END AS brk
+      FROM (SELECT episode_id, coalesce(cause, '') AS cause, a, b FROM waits WHERE a IS NOT NULL AND b >= a)))
+    GROUP BY episode_id, cause, isl`;
+  return `wisl_ep AS (
   ${islands('episode_id')}
 ), wisl_cause AS (
   ${islands('episode_id, cause')}
@@ -324,6 +334,30 @@ function waitsCte(rel: string, asOf: string): string {
   SELECT i.episode_id, i.cause, CAST(sum(greatest(0, date_diff('day', greatest(g.s, i.a), least(g.e, i.b)) + 1)) AS BIGINT) AS days
   FROM wisl_cause i JOIN wseg g ON g.episode_id = i.episode_id GROUP BY i.episode_id, i.cause
 )`;
+})();
+
+/**
+ * Where the referral figures read their waits: computed in the statement from the selection (`{ rel, asOf }`), or
+ * read from the temporary tables that `writeWaitsSql` wrote for that selection (`WAITS_TABLES`). A view that shows
+ * several referral figures writes the tables once per redraw, so the certificates are joined once, not per figure.
+ */
+export type WaitsSource = { rel: string; asOf: string } | typeof WAITS_TABLES;
+
+/** The temporary tables `writeWaitsSql` writes: the waits and their episodes' covered day segments. */
+export const WAITS_TABLES = { waits: 'sf_waits', wseg: 'sf_wseg' } as const;
+
+/** Writes `WAITS_TABLES` for a selection and as_of (two statements: the waits, then their segments). */
+export function writeWaitsSql(rel: string, asOf: string): string {
+  return `CREATE OR REPLACE TEMP TABLE ${WAITS_TABLES.waits} AS WITH ${waitsBaseCte(rel, asOf)} SELECT * FROM waits;
+CREATE OR REPLACE TEMP TABLE ${WAITS_TABLES.wseg} AS WITH ${wsegCte(WAITS_TABLES.waits)} SELECT * FROM wseg;`;
+}
+
+/** WITH clause (no leading WITH) defining `waits`, `wseg`, the islands and the days, from either source. */
+function waitsCte(src: WaitsSource): string {
+  const base = 'rel' in src
+    ? waitsBaseCte(src.rel, src.asOf)
+    : `waits AS (SELECT * FROM ${src.waits}), wseg AS (SELECT * FROM ${src.wseg})`;
+  return `${base}, ${WAITS_DAYS_CTE}`;
 }
 
 /** Episode-level waiting days (`waitingDaysByEpisodeSql`), for tests and checks. */
@@ -331,7 +365,7 @@ export type WaitingEpisodeRow = { episode_id: number; days: number; given: boole
 
 /** Sick-leave days spent waiting per selected episode with any wait (dated waits unioned, plus given days). */
 export function waitingDaysByEpisodeSql(rel: string, asOf: string): string {
-  return `WITH ${waitsCte(rel, asOf)}
+  return `WITH ${waitsCte({ rel, asOf })}
 SELECT w.episode_id, CAST(coalesce(max(d.days), 0) + coalesce(sum(w.given_days), 0) AS BIGINT) AS days,
   bool_or(w.given_days IS NOT NULL) AS given, bool_or(w.waiting_now) AS waiting_now
 FROM waits w LEFT JOIN wdays_ep d ON d.episode_id = w.episode_id
@@ -359,26 +393,24 @@ export type ReferralTotalsRow = {
   episode_days: number;
 };
 
-export function referralTotalsSql(rel: string, asOf: string): string {
-  return `WITH ${waitsCte(rel, asOf)}, per_ep AS (
+export function referralTotalsSql(src: WaitsSource): string {
+  return `WITH ${waitsCte(src)}, per_ep AS (
   SELECT w.episode_id, coalesce(max(d.days), 0) AS dated_days, coalesce(sum(w.given_days), 0) AS given_days,
-    bool_or(w.given_days IS NOT NULL) AS given, bool_or(w.waiting_now) AS waiting_now
+    bool_or(w.given_days IS NOT NULL) AS given, bool_or(w.waiting_now) AS waiting_now,
+    any_value(w.length_days) AS length_days
   FROM waits w LEFT JOIN wdays_ep d ON d.episode_id = w.episode_id GROUP BY w.episode_id
 )
-SELECT p.episodes, w.waits, p.days, p.given_days, p.given_episodes, w.started, w.not_started, p.waiting_now, d.episode_days
+SELECT p.episodes, w.waits, p.days, p.given_days, p.given_episodes, w.started, w.not_started, p.waiting_now, p.episode_days
 FROM (
   SELECT count(*) AS episodes, CAST(coalesce(sum(dated_days + given_days), 0) AS BIGINT) AS days,
     CAST(coalesce(sum(given_days), 0) AS BIGINT) AS given_days, count(*) FILTER (WHERE given) AS given_episodes,
-    count(*) FILTER (WHERE waiting_now) AS waiting_now
+    count(*) FILTER (WHERE waiting_now) AS waiting_now, CAST(coalesce(sum(length_days), 0) AS BIGINT) AS episode_days
   FROM per_ep
 ) p, (
   SELECT count(*) AS waits, count(*) FILTER (WHERE a IS NOT NULL AND started) AS started,
     count(*) FILTER (WHERE a IS NOT NULL AND NOT started) AS not_started
   FROM waits
-) w, (
-  SELECT CAST(coalesce(sum(e.length_days), 0) AS BIGINT) AS episode_days
-  FROM wsel e SEMI JOIN per_ep x ON x.episode_id = e.episode_id
-) d`;
+) w`;
 }
 
 export type ReferralCauseRow = {
@@ -395,8 +427,8 @@ export type ReferralCauseRow = {
 };
 
 /** Waits by cause (waiting_cause text). A day waiting for two causes at once counts for each. */
-export function referralByCauseSql(rel: string, asOf: string): string {
-  return `WITH ${waitsCte(rel, asOf)}, dated AS (
+export function referralByCauseSql(src: WaitsSource): string {
+  return `WITH ${waitsCte(src)}, dated AS (
   SELECT coalesce(cause, '') AS cause, CAST(sum(days) AS BIGINT) AS days FROM wdays_cause GROUP BY 1
 )
 SELECT nullif(w.cause, '') AS cause,
@@ -413,9 +445,9 @@ GROUP BY w.cause ORDER BY days DESC, w.cause`;
 export type ReferralHistogramRow = { lo: number; hi: number; n: number };
 
 /** Days from referral to care start of started waits, in bins of `width` days: [lo, hi] inclusive. */
-export function referralHistogramSql(rel: string, asOf: string, width = 30): string {
+export function referralHistogramSql(src: WaitsSource, width = 30): string {
   const w = intLit(width);
-  return `WITH ${waitsCte(rel, asOf)}
+  return `WITH ${waitsCte(src)}
 SELECT CAST(floor(wait_len / ${w}) * ${w} AS INTEGER) AS lo, CAST(floor(wait_len / ${w}) * ${w} + ${w} - 1 AS INTEGER) AS hi,
   count(*) AS n
 FROM waits WHERE wait_len IS NOT NULL GROUP BY 1, 2 ORDER BY 1`;
