@@ -20,6 +20,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { NodeEngine } from '../../src/lib/engine/node';
+import type { Engine } from '../../src/lib/engine/types';
 import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
 import { queryRows } from '../../src/lib/engine/rows';
@@ -27,7 +28,8 @@ import { selectionSql, NO_FILTERS } from '../../src/lib/analysis/filters';
 import { summarize, GENDER_STRATA, OVER_90 } from '../../src/lib/analysis/summary';
 import { mhSql } from '../../src/lib/analysis/stats';
 import {
-  coverageSql, direction, genderFiguresSql, genderMedianSql, mhByGroupSql, mhByProviderSql, mhOverallSql, mhTrendSql,
+  coverageSql, direction, genderFiguresSql, genderMedianSql, mhAllSql, mhByGroupSql, mhByProviderSql, mhOverallSql, mhTrendSql,
+  type MhPartRow,
   splitGenderMedians, womenShareSql, MIN_EPISODES_PER_GENDER,
   type CoverageRow, type GenderFiguresRow, type KmMedianRow, type MhRow, type ProviderMhRow, type WomenShareRow
 } from '../../src/lib/analysis/equality';
@@ -221,6 +223,31 @@ describe('Mantel–Haenszel odds ratio of > 90 days, women vs men', () => {
     expect(q1).toMatchObject({ women: 18, men: 16, strata_used: 2 });
     // Q2: stratum 3 has S = 0 (no long episode among men) and stratum 4 no men → no estimate.
     expect(rows[1]).toEqual({ grp: '2025-Q2', estimate: null, ci_low: null, ci_high: null, women: 4, men: 4, strata_used: 1 });
+  });
+
+  it('mhAllSql gives the three tables of their own statements from one count of the selection', async () => {
+    const close = (a: number | null, b: number | null) =>
+      a === null || b === null ? expect(a).toBe(b) : expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.abs(b));
+    const check = async (engine: Engine, r: string) => {
+      const all = await queryRows<MhPartRow>(engine, mhAllSql(r));
+      const parts = { overall: mhOverallSql(r), group: mhByGroupSql(r), trend: mhTrendSql(r) };
+      for (const [name, sql] of Object.entries(parts)) {
+        const want = await queryRows<MhRow>(engine, sql);
+        const got = all.filter((x) => x.part === name);
+        expect(got.map((x) => [x.grp, x.women, x.men, x.strata_used])).toEqual(want.map((x) => [x.grp, x.women, x.men, x.strata_used]));
+        got.forEach((x, i) => { for (const k of ['estimate', 'ci_low', 'ci_high'] as const) close(x[k], want[i][k]); });
+      }
+      return all.length;
+    };
+    expect(await check(mh.engine, rel)).toBeGreaterThan(2);
+    const sample = await load(resolve(__dirname, '..', '..', 'data-samples', 'intyg-exempel.csv'));
+    try {
+      expect(await check(sample.engine, rel)).toBeGreaterThan(10);
+      await check(sample.engine, selectionSql({ ...NO_FILTERS, genders: ['K'] }));
+      await check(sample.engine, selectionSql({ ...NO_FILTERS, from: '2024-07-01', to: '2024-12-31' }));
+    } finally {
+      await sample.engine.close();
+    }
   });
 
   it("equals the CLI summary's gender.mh_odds_ratio_over_90 (fixture, sample data, and a filtered period)", async () => {

@@ -11,7 +11,7 @@
  * Every builder takes `rel`, the selected episodes (`selectionSql(filters)`), and returns SQL whose rows have
  * only BIGINT/INTEGER, DOUBLE, VARCHAR and BOOLEAN columns (plain objects through `queryRows`).
  */
-import { kmMedianSql, mhSql, type KmMedianRow, type MhRow } from './stats';
+import { kmMedianSql, mhCountsSql, mhSql, type KmMedianRow, type MhRow } from './stats';
 import { GENDER_STRATA, OVER_90 } from './summary';
 import { intLit } from '../sql';
 
@@ -156,6 +156,24 @@ export function mhByGroupSql(rel: string): string {
  */
 export function mhTrendSql(rel: string): string {
   return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA, group: 'start_quarter' });
+}
+
+/** `mhAllSql`'s rows: `part` says which of the three tables a row belongs to. */
+export type MhPartRow = MhRow & { part: 'overall' | 'group' | 'trend' };
+
+/**
+ * The three tables above (overall, per diagnosis group, per start quarter) in one statement that counts the
+ * selection once (by diagnosis group, age band and start quarter) and sums the three from those counts; rows of
+ * each part in the order of its own statement. The figures are those of the three statements.
+ */
+export function mhAllSql(rel: string): string {
+  const counts = 'eq_mh_counts';
+  const part = (name: MhPartRow['part'], sql: string) => `SELECT '${name}' AS part, * FROM (${sql})`;
+  return `WITH ${counts} AS MATERIALIZED ${mhCountsSql(rel, { outcome: OVER_90, keys: 'diagnosis_group, age_band, start_quarter' })}
+${part('overall', mhSql(counts, { counted: true, strata: GENDER_STRATA }))}
+UNION ALL ${part('group', mhSql(counts, { counted: true, strata: AGE_STRATA, group: 'diagnosis_group' }))}
+UNION ALL ${part('trend', mhSql(counts, { counted: true, strata: GENDER_STRATA, group: 'start_quarter' }))}
+ORDER BY part, grp NULLS LAST`;
 }
 
 /** Which way an adjusted ratio differs from 1 beyond chance: the whole 95 % CI above or below 1. */

@@ -217,17 +217,24 @@ export type MhRow = {
  *   95 % CI = exp(log OR_MH ± 1.96·sqrt(Var)). Estimate and CI are NULL when R = 0 or S = 0.
  * `strata` is a SQL expression (or a comma-separated list of expressions; a NULL value is its own level),
  * e.g. `diagnosis_group, age_band` or "diagnosis_group || '|' || age_band".
+ * With `counted`, `rel` holds the 2×2 counts already (`mhCountsSql`): columns a, b, c, d (women with / without the
+ * outcome, men with / without) per finer cell, summed here by group and stratum; the figures are the same.
  */
-export function mhSql(rel: string, opts: { outcome: string; strata: string; group?: string }): string {
-  return `WITH mh_cells AS (
-  SELECT ${grpExpr(opts.group)} AS grp,
+export function mhSql(rel: string, opts: { outcome: string; strata: string; group?: string } | { counted: true; strata: string; group?: string }): string {
+  const cells = 'counted' in opts
+    ? `SELECT ${grpExpr(opts.group)} AS grp, sum(a)::DOUBLE AS a, sum(b)::DOUBLE AS b, sum(c)::DOUBLE AS c, sum(d)::DOUBLE AS d
+  FROM ${rel}
+  GROUP BY 1, ${opts.strata}`
+    : `SELECT ${grpExpr(opts.group)} AS grp,
     count(*) FILTER (WHERE gender = 'K' AND (${opts.outcome}))::DOUBLE AS a,
     count(*) FILTER (WHERE gender = 'K' AND NOT (${opts.outcome}))::DOUBLE AS b,
     count(*) FILTER (WHERE gender = 'M' AND (${opts.outcome}))::DOUBLE AS c,
     count(*) FILTER (WHERE gender = 'M' AND NOT (${opts.outcome}))::DOUBLE AS d
   FROM ${rel}
   WHERE gender IN ('K', 'M') AND (${opts.outcome}) IS NOT NULL
-  GROUP BY 1, ${opts.strata}
+  GROUP BY 1, ${opts.strata}`;
+  return `WITH mh_cells AS (
+  ${cells}
 ), mh_terms AS (
   SELECT grp, a, b, c, d, a + b + c + d AS n, (a + b > 0 AND c + d > 0) AS used
   FROM mh_cells
@@ -253,6 +260,22 @@ SELECT grp, CAST(est AS DOUBLE) AS estimate,
   CAST(exp(ln(est) + ${Z95} * se) AS DOUBLE) AS ci_high,
   women, men, strata_used
 FROM mh_est ORDER BY grp NULLS LAST`;
+}
+
+/**
+ * The 2×2 counts of `mhSql` per value of `keys` (a comma-separated list of columns of `rel`), as a parenthesised
+ * relation for `mhSql(…, { counted: true })`: several Mantel–Haenszel tables over the same selection then scan it
+ * once (the strata and groups of each must be among `keys`).
+ */
+export function mhCountsSql(rel: string, opts: { outcome: string; keys: string }): string {
+  return `(SELECT ${opts.keys},
+    count(*) FILTER (WHERE gender = 'K' AND (${opts.outcome})) AS a,
+    count(*) FILTER (WHERE gender = 'K' AND NOT (${opts.outcome})) AS b,
+    count(*) FILTER (WHERE gender = 'M' AND (${opts.outcome})) AS c,
+    count(*) FILTER (WHERE gender = 'M' AND NOT (${opts.outcome})) AS d
+  FROM ${rel}
+  WHERE gender IN ('K', 'M') AND (${opts.outcome}) IS NOT NULL
+  GROUP BY ${opts.keys})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
