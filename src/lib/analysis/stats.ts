@@ -225,11 +225,7 @@ export function mhSql(rel: string, opts: { outcome: string; strata: string; grou
     ? `SELECT ${grpExpr(opts.group)} AS grp, sum(a)::DOUBLE AS a, sum(b)::DOUBLE AS b, sum(c)::DOUBLE AS c, sum(d)::DOUBLE AS d
   FROM ${rel}
   GROUP BY 1, ${opts.strata}`
-    : `SELECT ${grpExpr(opts.group)} AS grp,
-    count(*) FILTER (WHERE gender = 'K' AND (${opts.outcome}))::DOUBLE AS a,
-    count(*) FILTER (WHERE gender = 'K' AND NOT (${opts.outcome}))::DOUBLE AS b,
-    count(*) FILTER (WHERE gender = 'M' AND (${opts.outcome}))::DOUBLE AS c,
-    count(*) FILTER (WHERE gender = 'M' AND NOT (${opts.outcome}))::DOUBLE AS d
+    : `SELECT ${grpExpr(opts.group)} AS grp, ${mhCounts(opts.outcome, '::DOUBLE')}
   FROM ${rel}
   WHERE gender IN ('K', 'M') AND (${opts.outcome}) IS NOT NULL
   GROUP BY 1, ${opts.strata}`;
@@ -262,17 +258,21 @@ SELECT grp, CAST(est AS DOUBLE) AS estimate,
 FROM mh_est ORDER BY grp NULLS LAST`;
 }
 
+/** The 2×2 table's counts a, b, c, d (women with / without the outcome, men with / without), as select items. */
+function mhCounts(outcome: string, cast = ''): string {
+  return `count(*) FILTER (WHERE gender = 'K' AND (${outcome}))${cast} AS a,
+    count(*) FILTER (WHERE gender = 'K' AND NOT (${outcome}))${cast} AS b,
+    count(*) FILTER (WHERE gender = 'M' AND (${outcome}))${cast} AS c,
+    count(*) FILTER (WHERE gender = 'M' AND NOT (${outcome}))${cast} AS d`;
+}
+
 /**
  * The 2×2 counts of `mhSql` per value of `keys` (a comma-separated list of columns of `rel`), as a parenthesised
  * relation for `mhSql(…, { counted: true })`: several Mantel–Haenszel tables over the same selection then scan it
  * once (the strata and groups of each must be among `keys`).
  */
 export function mhCountsSql(rel: string, opts: { outcome: string; keys: string }): string {
-  return `(SELECT ${opts.keys},
-    count(*) FILTER (WHERE gender = 'K' AND (${opts.outcome})) AS a,
-    count(*) FILTER (WHERE gender = 'K' AND NOT (${opts.outcome})) AS b,
-    count(*) FILTER (WHERE gender = 'M' AND (${opts.outcome})) AS c,
-    count(*) FILTER (WHERE gender = 'M' AND NOT (${opts.outcome})) AS d
+  return `(SELECT ${opts.keys}, ${mhCounts(opts.outcome)}
   FROM ${rel}
   WHERE gender IN ('K', 'M') AND (${opts.outcome}) IS NOT NULL
   GROUP BY ${opts.keys})`;
