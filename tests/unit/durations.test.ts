@@ -18,14 +18,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NodeEngine } from '../../src/lib/engine/node';
 import { queryRows } from '../../src/lib/engine/rows';
+import type { Row } from '../../src/lib/engine/types';
 import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
 import { selectionSql } from '../../src/lib/analysis/filters';
 import { NO_FILTERS } from '../../src/lib/analysis/filters';
 import {
   certificatesSql, degreesSql, kmCurveUpToSql, kmMediansSql, lengthBandsSql, maxKmDaysSql, netDaysByQuarterSql,
+  DURATION_COUNTS, durationHeadSql, writeDurationCountsSql, type DurationSource,
   partTimeSql, thresholdByQuarterSql, watchListSql, type CountRow, type NetDaysRow, type PartTimeRow,
   type ThresholdRow, type WatchRow
 } from '../../src/lib/analysis/durations';
@@ -179,9 +184,30 @@ describe('watch list: the next threshold at day 89 / 90 / 91', () => {
   });
 });
 
+/**
+ * A durations count figure computed from the selection in one statement and from the table
+ * `writeDurationCountsSql` writes (as the view does); the two must agree. Returns the rows.
+ */
+async function counted<T extends Row>(sql: (src: DurationSource) => string, r = rel): Promise<T[]> {
+  const direct = await queryRows<T>(engine, sql({ rel: r }));
+  await engine.query(writeDurationCountsSql(r));
+  expect(await queryRows<T>(engine, sql(DURATION_COUNTS))).toEqual(direct);
+  return direct;
+}
+
 describe('length bands, degree, certificates, net days', () => {
+  it('the head counts: episodes, unknown gender, with a diagnosis', async () => {
+    const [h] = await counted<{ n: number; unknown_gender: number; with_diagnosis: number }>(durationHeadSql);
+    const want = (await queryRows<{ n: number; u: number; d: number }>(engine,
+      `SELECT count(*) AS n, count(*) FILTER (WHERE gender IS NULL) AS u, count(diagnosis) AS d FROM ${rel}`))[0];
+    expect(h).toEqual({ n: 12, unknown_gender: want.u, with_diagnosis: want.d });
+    const [women] = await counted<{ n: number; unknown_gender: number; with_diagnosis: number }>(durationHeadSql,
+      `(SELECT * FROM episodes WHERE gender = 'K')`);
+    expect(women.n).toBe(7);
+  });
+
   it('length bands per Total / Women / Men with shares', async () => {
-    const rows = await queryRows<CountRow>(engine, lengthBandsSql(rel));
+    const rows = await counted<CountRow>(lengthBandsSql);
     expect(rows.length).toBe(8 * 3);
     // 0-14: P01 (K). 15-30: P02 M, P03 K, P05 M, P12 M. 31-60: P04 K. 91-180: P06 K, P07 M, P09 K, P10 M.
     // 181-364: P08 K. 365-730: P11 K. 61-90 and 731+: none. Women 7, men 5, total 12.
@@ -200,14 +226,14 @@ describe('length bands, degree, certificates, net days', () => {
   });
 
   it('current degree and part-time share', async () => {
-    const rows = await queryRows<CountRow>(engine, degreesSql(rel));
+    const rows = await counted<CountRow>(degreesSql);
     // Women: P01 100, P03 50, P04 100, P06 50 (last certificate), P08 75, P09 25, P11 50; men: all 100.
     const n = (k: string) => ['total', 'K', 'M'].map((g) => cell(rows, k, g).n);
     expect(n('25')).toEqual([1, 1, 0]);
     expect(n('50')).toEqual([3, 3, 0]);
     expect(n('75')).toEqual([1, 1, 0]);
     expect(n('100')).toEqual([7, 2, 5]);
-    const pt = await queryRows<PartTimeRow>(engine, partTimeSql(rel));
+    const pt = await counted<PartTimeRow>(partTimeSql);
     // Part time (< 100 %): total 5 of 12, women 5 of 7, men 0 of 5.
     expect(pt.map((r) => [r.grp, r.n, r.part_time])).toEqual([['total', 12, 5], ['K', 7, 5], ['M', 5, 0]]);
     expect(pt[0].share).toBeCloseTo(5 / 12, 12);
@@ -216,12 +242,32 @@ describe('length bands, degree, certificates, net days', () => {
   });
 
   it('certificates per episode', async () => {
-    const rows = await queryRows<CountRow>(engine, certificatesSql(rel));
+    const rows = await counted<CountRow>(certificatesSql);
     // Two certificates: P04, P06, P11 (all women); one: the other nine (4 women, 5 men).
     expect(['total', 'K', 'M'].map((g) => cell(rows, '1', g).n)).toEqual([9, 4, 5]);
     expect(['total', 'K', 'M'].map((g) => cell(rows, '2', g).n)).toEqual([3, 3, 0]);
     expect(cell(rows, '2', 'total').share).toBeCloseTo(0.25, 12);
     expect(rows.filter((r) => !['1', '2'].includes(r.key)).every((r) => r.n === 0)).toBe(true);
+  });
+
+  it("certificates per episode from an episode file: its own count, and 'unknown' where the row has none", async () => {
+    // wait-rehab.csv: R1 4, R2 3, R3 1, R4 2 certificates ("Antal intyg"); here R3's count is blanked.
+    const text = readFileSync(fixture('wait-rehab.csv'), 'utf8').replace('10 dagar;1;100%', '10 dagar;;100%');
+    const dir = mkdtempSync(join(tmpdir(), 'dur-'));
+    writeFileSync(join(dir, 'rehab.csv'), text);
+    const e2 = await NodeEngine.create();
+    try {
+      const d2 = new Dataset(e2);
+      expect((await d2.addFile(fileFromPath(join(dir, 'rehab.csv')))).ok).toBe(true);
+      await d2.build({ gap: 5, asOf: '2026-09-30' });
+      const direct = await queryRows<CountRow>(e2, certificatesSql({ rel }));
+      await e2.query(writeDurationCountsSql(rel));
+      expect(await queryRows<CountRow>(e2, certificatesSql(DURATION_COUNTS))).toEqual(direct);
+      const total = (k: string) => cell(direct, k, 'total').n;
+      expect(['1', '2', '3', '4', 'unknown'].map(total)).toEqual([0, 1, 1, 1, 1]);
+    } finally {
+      await e2.close();
+    }
   });
 
   it('net days by start quarter', async () => {

@@ -34,13 +34,14 @@ export interface CountRow {
 
 /**
  * Counts of `keyExpr` per gender column (total, women, men) for every key in `keys` (zero rows included),
- * with the share of the column. Keys not in the list are ignored (also in the shares' denominators).
+ * with the share of the column. Keys not in the list are ignored (also in the shares' denominators). `rel` holds
+ * counted rows (`n`): the durations counts (`durationCountsRel`).
  */
 function countsByGenderSql(rel: string, keyExpr: string, keys: readonly string[]): string {
   const keyValues = keys.map((k, i) => `(${lit(k)}, ${i})`).join(', ');
   return `WITH k AS (SELECT * FROM (VALUES ${keyValues}) k(key, ord)),
 g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord)),
-c0 AS (SELECT ${keyExpr} AS key, gender, count(*) AS n FROM ${rel} GROUP BY ALL),
+c0 AS (SELECT ${keyExpr} AS key, gender, sum(n) AS n FROM ${rel} GROUP BY ALL),
 c AS (
   SELECT key, 'total' AS grp, sum(n) AS n FROM c0 GROUP BY key
   UNION ALL
@@ -55,14 +56,54 @@ LEFT JOIN t ON t.grp = g.grp
 ORDER BY k.ord, g.gord`;
 }
 
+/**
+ * The durations view's simple counts read the selection through one counted relation: episodes per gender, length
+ * band, current degree and certificates class, with how many have a diagnosis. `{ rel }` counts the selection in
+ * the statement; `DURATION_COUNTS` is the temporary table `writeDurationCountsSql` wrote for it, so that the view
+ * counts the selection once per redraw for its five figures (the same rows either way: tests/unit/durations.test.ts).
+ */
+export type DurationSource = { rel: string } | typeof DURATION_COUNTS;
+
+export const DURATION_COUNTS = { table: 'sf_duration_counts' } as const;
+
+function durationCountsSelect(rel: string): string {
+  // An episode from an episode-shape file (Rehabstöd's list) whose row has no certificate count is 'unknown', not 1.
+  const n = `e.n_certificates`;
+  const certClass = `CASE WHEN NOT (e.shape = 'certificates' OR k.patient IS NOT NULL) OR ${n} IS NULL THEN 'unknown'
+    WHEN ${n} <= 5 THEN CAST(${n} AS VARCHAR) WHEN ${n} <= 9 THEN '6-9' ELSE '10+' END`;
+  const known = `(SELECT DISTINCT patient, CAST(rec AS BIGINT) AS ep_no, start_date FROM episode_input WHERE certificates IS NOT NULL)`;
+  return `SELECT e.gender, ${lengthBandSql('e.length_days')} AS band, e.degree, ${certClass} AS cert_class,
+    count(*) AS n, count(e.diagnosis) AS with_diagnosis
+  FROM ${rel} e
+  LEFT JOIN ${known} k ON e.shape = 'episodes' AND k.patient = e.patient AND k.ep_no = e.ep_no AND k.start_date = e.start_date
+  GROUP BY ALL`;
+}
+
+function durationCountsRel(src: DurationSource): string {
+  return 'rel' in src ? `(${durationCountsSelect(src.rel)})` : src.table;
+}
+
+/** Writes `DURATION_COUNTS` for a selection. */
+export function writeDurationCountsSql(rel: string): string {
+  return `CREATE OR REPLACE TEMP TABLE ${DURATION_COUNTS.table} AS ${durationCountsSelect(rel)}`;
+}
+
+/** Episodes, of unknown gender, with a diagnosis. */
+export function durationHeadSql(src: DurationSource): string {
+  return `SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS n,
+    CAST(coalesce(sum(n) FILTER (WHERE gender IS NULL), 0) AS BIGINT) AS unknown_gender,
+    CAST(coalesce(sum(with_diagnosis), 0) AS BIGINT) AS with_diagnosis
+  FROM ${durationCountsRel(src)}`;
+}
+
 /** Length bands of domain.md (length_days, planned length) per gender column: `CountRow` with key = band id. */
-export function lengthBandsSql(rel: string): string {
-  return countsByGenderSql(rel, lengthBandSql('length_days'), LENGTH_BANDS.map((b) => b.id));
+export function lengthBandsSql(src: DurationSource): string {
+  return countsByGenderSql(durationCountsRel(src), 'band', LENGTH_BANDS.map((b) => b.id));
 }
 
 /** Current degree (the last certificate's) per gender column: key '25' | '50' | '75' | '100' (NULL degrees left out). */
-export function degreesSql(rel: string): string {
-  return countsByGenderSql(rel, `CAST(degree AS VARCHAR)`, DEGREES.map(String));
+export function degreesSql(src: DurationSource): string {
+  return countsByGenderSql(durationCountsRel(src), `CAST(degree AS VARCHAR)`, DEGREES.map(String));
 }
 
 export interface PartTimeRow {
@@ -75,12 +116,12 @@ export interface PartTimeRow {
 }
 
 /** Part-time share (current degree < 100 %) per gender column, over episodes with a known degree. */
-export function partTimeSql(rel: string): string {
-  return `WITH d AS (SELECT degree, gender FROM ${rel} WHERE degree IS NOT NULL),
+export function partTimeSql(src: DurationSource): string {
+  return `WITH d AS (SELECT degree, gender, n FROM ${durationCountsRel(src)} WHERE degree IS NOT NULL),
 g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord))
-SELECT g.grp, CAST(count(d.degree) AS BIGINT) AS n,
-  CAST(count(d.degree) FILTER (WHERE d.degree < 100) AS BIGINT) AS part_time,
-  CAST(count(d.degree) FILTER (WHERE d.degree < 100) AS DOUBLE) / nullif(count(d.degree), 0) AS share
+SELECT g.grp, CAST(coalesce(sum(d.n), 0) AS BIGINT) AS n,
+  CAST(coalesce(sum(d.n) FILTER (WHERE d.degree < 100), 0) AS BIGINT) AS part_time,
+  CAST(coalesce(sum(d.n) FILTER (WHERE d.degree < 100), 0) AS DOUBLE) / nullif(coalesce(sum(d.n), 0), 0) AS share
 FROM g LEFT JOIN d ON g.grp = 'total' OR d.gender = g.grp
 GROUP BY g.grp, g.gord ORDER BY g.gord`;
 }
@@ -89,14 +130,8 @@ GROUP BY g.grp, g.gord ORDER BY g.gord`;
  * Certificates per episode per gender column (key of CERT_CLASSES). An episode from an episode-shape file
  * (Rehabstöd's list) whose row has no certificate count is 'unknown' rather than 1.
  */
-export function certificatesSql(rel: string): string {
-  const n = `e.n_certificates`;
-  const key = `CASE WHEN NOT (e.shape = 'certificates' OR k.patient IS NOT NULL) OR ${n} IS NULL THEN 'unknown'
-    WHEN ${n} <= 5 THEN CAST(${n} AS VARCHAR) WHEN ${n} <= 9 THEN '6-9' ELSE '10+' END`;
-  const known = `(SELECT DISTINCT patient, CAST(rec AS BIGINT) AS ep_no, start_date FROM episode_input WHERE certificates IS NOT NULL)`;
-  return countsByGenderSql(`(SELECT ${key} AS cert_class, e.gender FROM ${rel} e
-    LEFT JOIN ${known} k ON e.shape = 'episodes' AND k.patient = e.patient AND k.ep_no = e.ep_no AND k.start_date = e.start_date)`,
-  'cert_class', CERT_CLASSES);
+export function certificatesSql(src: DurationSource): string {
+  return countsByGenderSql(durationCountsRel(src), 'cert_class', CERT_CLASSES);
 }
 
 export interface NetDaysRow {
