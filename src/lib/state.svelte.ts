@@ -196,12 +196,14 @@ class AppState {
 
   /**
    * An answer that depends on the loaded data and settings only (not on the filters), computed once per build:
-   * a filter change does not run it again.
+   * a filter change does not run it again. `run` gets the app's engine, not a view run's (src/lib/engine/scoped.ts):
+   * the answer is shared, so a superseded run must not be able to fail it for the others.
    */
-  perBuild<T>(key: string, run: () => Promise<T>): Promise<T> {
+  perBuild<T>(key: string, run: (engine: Engine) => Promise<T>): Promise<T> {
     const hit = this.memo.get(key);
     if (hit && hit.version === this.version) return hit.value as Promise<T>;
-    const value = run();
+    if (!this.engine) return Promise.reject(new Error('no engine yet'));
+    const value = run(this.engine);
     this.memo.set(key, { version: this.version, value });
     value.catch(() => this.memo.delete(key));
     return value;
