@@ -16,6 +16,7 @@ const ds = new Dataset(engine);
 await ds.addFile(fileFromPath('bench-data/certs-1m.csv'));
 await ds.build({ gap: 5 });
 await engine.query(installFmbSql(FMB_2019));
+await ds.ensureCertFacts();
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const view = f.replace(/\.json$/, '');
   if (only.length && !only.includes(view)) continue;

@@ -27,6 +27,7 @@ import { queryRows } from '../../src/lib/engine/rows';
 import { selectionSql, NO_FILTERS } from '../../src/lib/analysis/filters';
 import { summarize, GENDER_STRATA, OVER_90 } from '../../src/lib/analysis/summary';
 import { mhSql } from '../../src/lib/analysis/stats';
+import { codedList, SEXES_BY_CODE } from '../../src/lib/analysis/dims';
 import {
   coverageSql, direction, genderFiguresSql, genderMedianSql, mhAllSql, mhByGroupSql, mhByProviderSql, mhOverallSql, mhTrendSql,
   type MhPartRow,
@@ -252,7 +253,7 @@ describe('Mantel–Haenszel odds ratio of > 90 days, women vs men', () => {
 
   it("equals the CLI summary's gender.mh_odds_ratio_over_90 (fixture, sample data, and a filtered period)", async () => {
     // The very same SQL text as summarize() runs for the CLI …
-    expect(mhOverallSql(rel)).toBe(mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA }));
+    expect(mhOverallSql(rel)).toBe(mhSql(rel, { outcome: OVER_90, strata: codedList(GENDER_STRATA), sexes: SEXES_BY_CODE }));
     // … so the numbers agree; DuckDB's parallel sums may add in another order from one run to the next, which
     // can move the last bit or two of a double, hence a relative tolerance of 1e-12 rather than toBe.
     const same = (a: { estimate: number | null; ci_low: number | null; ci_high: number | null }, b: MhRow) => {

@@ -8,6 +8,7 @@
  */
 import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandSql } from './domain';
 import { kmAtSql, kmCurveSql, kmMedianSql } from './stats';
+import { byCode, type GroupKey } from './dims';
 import { dateLit, intLit, lit } from '../sql';
 
 export const GENDER_COLUMNS = ['total', 'K', 'M'] as const;
@@ -159,8 +160,8 @@ GROUP BY q.start_quarter, g.grp, g.gord ORDER BY q.start_quarter, g.gord`;
 }
 
 /** The SQL group expression of a KM split (undefined = one curve). */
-export function kmGroupExpr(split: KmSplit): string | undefined {
-  return split === 'none' ? undefined : split;
+export function kmGroupExpr(split: KmSplit): GroupKey | undefined {
+  return split === 'none' ? undefined : byCode(split);
 }
 
 /** The Kaplan–Meier curve (KmCurveRow) up to `maxDay` (inclusive), optionally split. */

@@ -19,6 +19,7 @@
  */
 import { ageBandSql, diagnosisGroupSql, isWaitingReasonSql } from './domain';
 import { FMB_DIAGNOSES_SQL } from './fmb';
+import { codeColumnsSql, dimTablesSql } from './dims';
 import { dateLit, intLit } from '../sql';
 
 export interface BuildOptions {
@@ -33,6 +34,7 @@ export function buildEpisodesSql(o: { gap: number; asOf?: string | null }) {
   const gap = intLit(o.gap);
   const asOf = o.asOf ? dateLit(o.asOf) : 'NULL';
   const isWaiting = isWaitingReasonSql('extension_reason');
+  const codes = codeColumnsSql('x');
 
   // A row occurring twice counts once: same certificate id, or the same patient, dates, degree and physician.
   const duplicateCheck = `
@@ -100,6 +102,8 @@ SELECT *,
 FROM s
 WINDOW q AS (PARTITION BY patient ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
 CREATE OR REPLACE VIEW cert_ep AS SELECT * EXCLUDE (is_last) FROM cert_ep_all;
+${dimTablesSql(`(SELECT unit, physician, diagnosis FROM cert_ep_all WHERE is_last
+  UNION ALL SELECT unit, physician, diagnosis FROM episode_input)`)}
 CREATE OR REPLACE TABLE episodes AS
 WITH from_certs AS (
   SELECT patient, ep_no,
@@ -137,14 +141,19 @@ WITH from_certs AS (
     0 AS reasons,
     'episodes' AS shape
   FROM episode_input
+), x AS (
+  SELECT e.*,
+    NOT km_event AS ongoing,
+    ${ageBandSql('age')} AS age_band,
+    ${diagnosisGroupSql('diagnosis')} AS diagnosis_group,
+    strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
+  FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e
 )
-SELECT CAST(row_number() OVER (ORDER BY year(start_date), quarter(start_date), unit, physician, shape, patient, start_date) AS INTEGER) AS episode_id,
-  e.*,
-  NOT km_event AS ongoing,
-  ${ageBandSql('age')} AS age_band,
-  ${diagnosisGroupSql('diagnosis')} AS diagnosis_group,
-  strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
-FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e;
+SELECT CAST(row_number() OVER (ORDER BY year(x.start_date), quarter(x.start_date), x.unit, x.physician, x.shape, x.patient, x.start_date) AS INTEGER) AS episode_id,
+  x.*,
+  ${codes.columns}
+FROM x
+${codes.joins};
 ${FMB_DIAGNOSES_SQL}
 DROP TABLE IF EXISTS cert_fact;`;
 

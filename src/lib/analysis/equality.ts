@@ -12,6 +12,7 @@
  * only BIGINT/INTEGER, DOUBLE, VARCHAR and BOOLEAN columns (plain objects through `queryRows`).
  */
 import { kmMedianSql, mhCountsSql, mhSql, type KmMedianRow, type MhRow } from './stats';
+import { byCode, codedList, nameOfCode, SEXES_BY_CODE, type GroupKey } from './dims';
 import { GENDER_STRATA, OVER_90 } from './summary';
 import { intLit } from '../sql';
 
@@ -24,10 +25,26 @@ export const MIN_EPISODES_PER_GENDER = 10;
 /** Strata inside one diagnosis group: the coarse age band. */
 export const AGE_STRATA = 'age_band';
 
-/** The selection stacked twice: every episode once under its diagnosis group and once under 'all' (`eq_grp`). */
+/** `AGE_STRATA` and `GENDER_STRATA` by code (dims.ts): the selection is a selection of `episodes`. */
+const AGE_STRATA_CODED = codedList(AGE_STRATA);
+const GENDER_STRATA_CODED = codedList(GENDER_STRATA);
+
+/**
+ * The selection's women and men stacked twice: every episode once under its diagnosis group's code and once under
+ * 0 for 'all' (`eq_code`).
+ */
 function stackedSql(rel: string): string {
-  return `(SELECT *, diagnosis_group AS eq_grp FROM ${rel} UNION ALL SELECT *, '${ALL}' AS eq_grp FROM ${rel})`;
+  const known = `${SEXES_BY_CODE.women} OR ${SEXES_BY_CODE.men}`;
+  return `(SELECT *, group_code AS eq_code FROM ${rel} WHERE ${known}
+    UNION ALL SELECT *, 0 AS eq_code FROM ${rel} WHERE ${known})`;
 }
+
+/** The key "group|gender" of `genderMedianSql` as one integer: eq_code × 4 + gender code, named afterwards. */
+const GROUP_GENDER: GroupKey = {
+  key: 'eq_code * 4 + gender_code',
+  name: (k) => `(CASE WHEN ${k} // 4 = 0 THEN '${ALL}' ELSE ${nameOfCode('diagnosis_group', `${k} // 4`)} END
+    || '|' || ${nameOfCode('gender', `${k} % 4`)})`
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Women's share of the episodes
@@ -122,7 +139,7 @@ export type GenderMedianRow = KmMedianRow & { group: string; gender: string };
  * "group|gender". Split `grp` with `splitGenderMedians`.
  */
 export function genderMedianSql(rel: string): string {
-  return kmMedianSql(`(SELECT * FROM ${stackedSql(rel)} WHERE gender IN ('K', 'M'))`, { group: `eq_grp || '|' || gender` });
+  return kmMedianSql(stackedSql(rel), { group: GROUP_GENDER });
 }
 
 /** KM median rows with `grp` = "group|gender" → rows with `group` and `gender`. */
@@ -142,12 +159,12 @@ export function splitGenderMedians(rows: KmMedianRow[]): GenderMedianRow[] {
  * grp 'all'. Identical SQL to the CLI's `gender.mh_odds_ratio_over_90`.
  */
 export function mhOverallSql(rel: string): string {
-  return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA });
+  return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA_CODED, sexes: SEXES_BY_CODE });
 }
 
 /** Within each diagnosis group (grp = group id), strata = coarse age band. Ordered by group id. */
 export function mhByGroupSql(rel: string): string {
-  return mhSql(rel, { outcome: OVER_90, strata: AGE_STRATA, group: 'diagnosis_group' });
+  return mhSql(rel, { outcome: OVER_90, strata: AGE_STRATA_CODED, group: byCode('diagnosis_group'), sexes: SEXES_BY_CODE });
 }
 
 /**
@@ -155,7 +172,7 @@ export function mhByGroupSql(rel: string): string {
  * quarters have had less time to pass 90 days, but the outcome is the planned length for women and men alike.
  */
 export function mhTrendSql(rel: string): string {
-  return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA, group: 'start_quarter' });
+  return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA_CODED, group: 'start_quarter', sexes: SEXES_BY_CODE });
 }
 
 /** `mhAllSql`'s rows: `part` says which of the three tables a row belongs to. */
@@ -169,10 +186,11 @@ export type MhPartRow = MhRow & { part: 'overall' | 'group' | 'trend' };
 export function mhAllSql(rel: string): string {
   const counts = 'eq_mh_counts';
   const part = (name: MhPartRow['part'], sql: string) => `SELECT '${name}' AS part, * FROM (${sql})`;
-  return `WITH ${counts} AS MATERIALIZED ${mhCountsSql(rel, { outcome: OVER_90, keys: 'diagnosis_group, age_band, start_quarter' })}
-${part('overall', mhSql(counts, { counted: true, strata: GENDER_STRATA }))}
-UNION ALL ${part('group', mhSql(counts, { counted: true, strata: AGE_STRATA, group: 'diagnosis_group' }))}
-UNION ALL ${part('trend', mhSql(counts, { counted: true, strata: GENDER_STRATA, group: 'start_quarter' }))}
+  const keys = codedList('diagnosis_group, age_band, start_quarter');
+  return `WITH ${counts} AS MATERIALIZED ${mhCountsSql(rel, { outcome: OVER_90, keys, sexes: SEXES_BY_CODE })}
+${part('overall', mhSql(counts, { counted: true, strata: GENDER_STRATA_CODED }))}
+UNION ALL ${part('group', mhSql(counts, { counted: true, strata: AGE_STRATA_CODED, group: byCode('diagnosis_group') }))}
+UNION ALL ${part('trend', mhSql(counts, { counted: true, strata: GENDER_STRATA_CODED, group: 'start_quarter' }))}
 ORDER BY part, grp NULLS LAST`;
 }
 
@@ -212,18 +230,21 @@ export type ProviderMhRow = {
  * never by the estimate (no league table).
  */
 export function mhByProviderSql(rel: string, by: 'physician' | 'unit', minPerGender = MIN_EPISODES_PER_GENDER): string {
-  const col = by === 'unit' ? 'unit' : 'physician';
+  const g = byCode(by === 'unit' ? 'unit' : 'physician');
   const min = intLit(minPerGender);
   const ok = `(p.women >= ${min} AND p.men >= ${min})`;
-  return `WITH eq_prov AS (
-  SELECT CAST(${col} AS VARCHAR) AS id,
-    CAST(count(*) FILTER (WHERE gender = 'K') AS BIGINT) AS women,
-    CAST(count(*) FILTER (WHERE gender = 'M') AS BIGINT) AS men
+  const { women, men } = SEXES_BY_CODE;
+  return `WITH eq_prov0 AS (
+  SELECT ${g.key} AS gid,
+    CAST(count(*) FILTER (WHERE ${women}) AS BIGINT) AS women,
+    CAST(count(*) FILTER (WHERE ${men}) AS BIGINT) AS men
   FROM ${rel}
-  WHERE ${col} IS NOT NULL AND gender IN ('K', 'M') AND (${OVER_90}) IS NOT NULL
+  WHERE ${g.key} IS NOT NULL AND (${women} OR ${men}) AND (${OVER_90}) IS NOT NULL
   GROUP BY 1
+), eq_prov AS (
+  SELECT ${g.name('gid')} AS id, women, men FROM eq_prov0
 ), eq_mh AS (
-  ${mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA, group: col })}
+  ${mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA_CODED, group: g, sexes: SEXES_BY_CODE })}
 )
 SELECT p.id, p.women, p.men, ${ok} AS enough,
   CASE WHEN ${ok} THEN m.estimate END AS estimate,

@@ -3,6 +3,7 @@
  * An episode counts in a period when any of its days falls in the period (domain.md).
  */
 import { dateLit, lit } from '../sql';
+import { inCodesSql } from './dims';
 
 export interface Filters {
   from: string | null;
@@ -32,9 +33,10 @@ export function whereSql(f: Filters): string {
     f.from ? `end_date >= ${dateLit(f.from)}` : null,
     inList('unit', f.units),
     inList('physician', f.physicians),
-    inList('diagnosis_group', f.groups),
-    inList('gender', f.genders),
-    inList('age_band', f.ageBands)
+    // Fixed lists: tested on their integer codes (dims.ts), several times cheaper per row than on the names.
+    f.groups.length ? inCodesSql('diagnosis_group', f.groups) : null,
+    f.genders.length ? inCodesSql('gender', f.genders) : null,
+    f.ageBands.length ? inCodesSql('age_band', f.ageBands) : null
   ].filter((p): p is string => p !== null);
   return parts.length ? parts.join(' AND ') : 'TRUE';
 }

@@ -75,15 +75,15 @@ function keySql(col: string): string {
 }
 
 /**
- * Written by the episode build (src/lib/analysis/episodes.ts): every distinct diagnosis of `episodes` with the key
- * it is matched on, so that matching the selection with the FMB table is a join of these few rows with `fmb`
+ * Written by the episode build (src/lib/analysis/episodes.ts): every distinct diagnosis of `episodes` with its code
+ * (`dim_diagnosis`, dims.ts) and the key it is matched on, so that matching the selection with the FMB table is a join of these few rows with `fmb`
  * instead of a DISTINCT over the selected episodes in every statement.
  */
 export const FMB_DIAGNOSES_SQL = `CREATE OR REPLACE TABLE fmb_diagnoses AS
-SELECT diagnosis, ${keySql('diagnosis')} AS k FROM (SELECT DISTINCT diagnosis FROM episodes WHERE diagnosis IS NOT NULL);`;
+SELECT diagnosis, diagnosis_code, ${keySql('diagnosis')} AS k FROM dim_diagnosis;`;
 
 /**
- * `rel` (a relation with `episode_id`, `diagnosis`, `length_days`) with added columns:
+ * `rel` (a relation with `episode_id`, `diagnosis_code`, `length_days`) with added columns:
  * `fmb_code` (the longest matching FMB code, NULL when none), `fmb_max INTEGER`, `over_fmb BOOLEAN`
  * (length_days > fmb_max; NULL when no match) and `fmb_overrun INTEGER` (length_days − fmb_max when over,
  * else NULL). Requires table `fmb` (ensureFmb / installFmbSql) and `fmb_diagnoses` (the build); `rel` must be a
@@ -95,12 +95,12 @@ export function fmbEpisodesSql(rel: string): string {
       CASE WHEN e.length_days > m.fmb_max THEN CAST(e.length_days - m.fmb_max AS INTEGER) END AS fmb_overrun
     FROM ${rel} e
     LEFT JOIN (
-      SELECT d.diagnosis, arg_max(f.code, length(f.k)) AS fmb_code, CAST(arg_max(f.max_days, length(f.k)) AS INTEGER) AS fmb_max
+      SELECT d.diagnosis_code, arg_max(f.code, length(f.k)) AS fmb_code, CAST(arg_max(f.max_days, length(f.k)) AS INTEGER) AS fmb_max
       FROM fmb_diagnoses d
       JOIN (SELECT code, max_days, ${keySql('code')} AS k FROM fmb WHERE code IS NOT NULL AND max_days IS NOT NULL) f
         ON length(f.k) > 0 AND starts_with(d.k, f.k)
-      GROUP BY d.diagnosis
-    ) m ON m.diagnosis = e.diagnosis)`;
+      GROUP BY d.diagnosis_code
+    ) m ON m.diagnosis_code = e.diagnosis_code)`;
 }
 
 /** Install the bundled table unless a table `fmb` already exists (a user's own table is kept). */

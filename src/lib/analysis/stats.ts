@@ -19,6 +19,7 @@
  * z = 1.96 is used for every 95 % interval (as written in the specification; R's qnorm(0.975) = 1.959964 differs
  * by 2·10⁻⁵ relative), z = 3.09 for the 99.8 % funnel limits.
  */
+import type { GroupKey } from './dims';
 import { intLit } from '../sql';
 
 /** z for 95 % two-sided intervals and the "warning" funnel limit. */
@@ -36,6 +37,11 @@ export const MIN_EPISODES_FOR_FLAG = 10;
 
 function grpExpr(group?: string): string {
   return group === undefined || group.trim() === '' ? `'all'` : `CAST((${group}) AS VARCHAR)`;
+}
+
+/** A grouping (an expression, or a `GroupKey` such as dims.ts `byCode`) as a GroupKey. */
+function keyOf(group?: string | GroupKey): GroupKey {
+  return typeof group === 'object' ? group : { key: grpExpr(group), name: (k) => k };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -95,28 +101,30 @@ export type KmAtRow = {
  * Band, log–log transform (R survival conf.type = "log-log"): with se = sqrt(Σ d/(n(n−d))) / |log S|,
  * lower = S^exp(+1.96·se), upper = S^exp(−1.96·se). When S = 1 or S = 0 the band is [S, S].
  */
-function kmStepsCte(rel: string, group?: string): string {
+function kmStepsCte(rel: string, group?: string | GroupKey): string {
+  // Grouped and windowed by the key (for a GroupKey by code, dims.ts); km_steps turns it into the name.
+  const g = keyOf(group);
   return `WITH km_base AS (
-  SELECT ${grpExpr(group)} AS grp, CAST(km_days AS INTEGER) AS t, CAST(km_event AS BOOLEAN) AS ev
+  SELECT ${g.key} AS gk, CAST(km_days AS INTEGER) AS t, CAST(km_event AS BOOLEAN) AS ev
   FROM ${rel}
   WHERE km_days IS NOT NULL AND km_event IS NOT NULL
 ), km_counts AS (
-  SELECT grp, t, CAST(count(*) FILTER (WHERE ev) AS BIGINT) AS n_event,
+  SELECT gk, t, CAST(count(*) FILTER (WHERE ev) AS BIGINT) AS n_event,
     CAST(count(*) FILTER (WHERE NOT ev) AS BIGINT) AS n_censored
-  FROM km_base GROUP BY grp, t
+  FROM km_base GROUP BY gk, t
 ), km_risk AS (
-  SELECT grp, t, n_event, n_censored,
-    CAST(sum(n_event + n_censored) OVER (PARTITION BY grp ORDER BY t DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS n_risk
+  SELECT gk, t, n_event, n_censored,
+    CAST(sum(n_event + n_censored) OVER (PARTITION BY gk ORDER BY t DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS n_risk
   FROM km_counts
 ), km_cum AS (
-  SELECT grp, t, n_risk, n_event, n_censored,
+  SELECT gk, t, n_risk, n_event, n_censored,
     CAST(product(1.0::DOUBLE - n_event::DOUBLE / n_risk::DOUBLE)
-      OVER (PARTITION BY grp ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE) AS surv,
+      OVER (PARTITION BY gk ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE) AS surv,
     CAST(coalesce(sum(CASE WHEN n_risk > n_event THEN n_event::DOUBLE / (n_risk::DOUBLE * (n_risk - n_event)::DOUBLE) END)
-      OVER (PARTITION BY grp ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 0.0) AS DOUBLE) AS gw
+      OVER (PARTITION BY gk ORDER BY t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 0.0) AS DOUBLE) AS gw
   FROM km_risk
 ), km_steps AS (
-  SELECT grp, t, n_risk, n_event, n_censored, surv,
+  SELECT ${g.name('gk')} AS grp, t, n_risk, n_event, n_censored, surv,
     CASE WHEN surv <= 0 OR surv >= 1 THEN 0.0::DOUBLE ELSE surv * sqrt(gw) END AS std_err,
     CASE WHEN surv <= 0 OR surv >= 1 THEN surv
       ELSE pow(surv, exp(${Z95} * sqrt(gw) / abs(ln(surv)))) END AS lower,
@@ -133,7 +141,7 @@ function kmStepsCte(rel: string, group?: string): string {
  * log–log scale: S^exp(±1.96·se(log(−log S))), se = sqrt(Σ d/(n(n−d))) / |log S|; band [S, S] when S is 1 or 0.
  * (If the data has km_days = 0 the start row comes first among the t = 0 rows.)
  */
-export function kmCurveSql(rel: string, opts: { group?: string } = {}): string {
+export function kmCurveSql(rel: string, opts: { group?: string | GroupKey } = {}): string {
   return `${kmStepsCte(rel, opts.group)}
 SELECT grp, t, n_risk, n_event, n_censored, surv, std_err, lower, upper FROM (
   SELECT grp, 0 AS t, CAST(sum(n_event + n_censored) AS BIGINT) AS n_risk, CAST(0 AS BIGINT) AS n_event,
@@ -151,7 +159,7 @@ SELECT grp, t, n_risk, n_event, n_censored, surv, std_err, lower, upper FROM (
  * ci_low = first t with lower(t) ≤ 0.5, ci_high = first t with upper(t) ≤ 0.5; NULL when never reached.
  * (The lower band falls below 0.5 first, so this gives ci_low ≤ median ≤ ci_high.) Whole days.
  */
-export function kmMedianSql(rel: string, opts: { group?: string } = {}): string {
+export function kmMedianSql(rel: string, opts: { group?: string | GroupKey } = {}): string {
   return `${kmStepsCte(rel, opts.group)}
 SELECT grp,
   CAST(sum(n_event + n_censored) AS BIGINT) AS n,
@@ -168,7 +176,7 @@ FROM km_steps GROUP BY grp ORDER BY grp NULLS LAST`;
  * KM estimate of the share of episodes lasting longer than the threshold, i.e. passing it (ongoing ones
  * counted correctly); 1 − surv is the share that has ended by then.
  */
-export function kmAtSql(rel: string, opts: { group?: string; days: number[] }): string {
+export function kmAtSql(rel: string, opts: { group?: string | GroupKey; days: number[] }): string {
   const days = opts.days.length ? opts.days.map((d) => intLit(d)).join(', ') : '';
   if (!days) return `SELECT NULL::VARCHAR AS grp, 0 AS day, 1.0::DOUBLE AS surv, 1.0::DOUBLE AS lower, 1.0::DOUBLE AS upper WHERE false`;
   return `${kmStepsCte(rel, opts.group)}, km_groups AS (
@@ -220,22 +228,26 @@ export type MhRow = {
  * With `counted`, `rel` holds the 2×2 counts already (`mhCountsSql`): columns a, b, c, d (women with / without the
  * outcome, men with / without) per finer cell, summed here by group and stratum; the figures are the same.
  */
-export function mhSql(rel: string, opts: { outcome: string; strata: string; group?: string } | { counted: true; strata: string; group?: string }): string {
+export function mhSql(
+  rel: string,
+  opts: { outcome: string; strata: string; group?: string | GroupKey; sexes?: Sexes } | { counted: true; strata: string; group?: string | GroupKey }
+): string {
+  const g = keyOf(opts.group);
   const cells = 'counted' in opts
-    ? `SELECT ${grpExpr(opts.group)} AS grp, sum(a)::DOUBLE AS a, sum(b)::DOUBLE AS b, sum(c)::DOUBLE AS c, sum(d)::DOUBLE AS d
+    ? `SELECT ${g.key} AS gk, sum(a)::DOUBLE AS a, sum(b)::DOUBLE AS b, sum(c)::DOUBLE AS c, sum(d)::DOUBLE AS d
   FROM ${rel}
   GROUP BY 1, ${opts.strata}`
-    : `SELECT ${grpExpr(opts.group)} AS grp, ${mhCounts(opts.outcome, '::DOUBLE')}
+    : `SELECT ${g.key} AS gk, ${mhCounts(opts.outcome, opts.sexes, '::DOUBLE')}
   FROM ${rel}
-  WHERE gender IN ('K', 'M') AND (${opts.outcome}) IS NOT NULL
+  WHERE (${(opts.sexes ?? SEXES).women} OR ${(opts.sexes ?? SEXES).men}) AND (${opts.outcome}) IS NOT NULL
   GROUP BY 1, ${opts.strata}`;
   return `WITH mh_cells AS (
   ${cells}
 ), mh_terms AS (
-  SELECT grp, a, b, c, d, a + b + c + d AS n, (a + b > 0 AND c + d > 0) AS used
+  SELECT gk, a, b, c, d, a + b + c + d AS n, (a + b > 0 AND c + d > 0) AS used
   FROM mh_cells
 ), mh_sums AS (
-  SELECT grp,
+  SELECT gk,
     coalesce(sum(a * d / n) FILTER (WHERE used), 0) AS r,
     coalesce(sum(b * c / n) FILTER (WHERE used), 0) AS s,
     coalesce(sum(((a + d) / n) * (a * d / n)) FILTER (WHERE used), 0) AS pr,
@@ -244,26 +256,30 @@ export function mhSql(rel: string, opts: { outcome: string; strata: string; grou
     CAST(coalesce(sum(a + b) FILTER (WHERE used), 0) AS BIGINT) AS women,
     CAST(coalesce(sum(c + d) FILTER (WHERE used), 0) AS BIGINT) AS men,
     CAST(count(*) FILTER (WHERE used) AS BIGINT) AS strata_used
-  FROM mh_terms GROUP BY grp
+  FROM mh_terms GROUP BY gk
 ), mh_est AS (
   SELECT *,
     CASE WHEN r > 0 AND s > 0 THEN r / s END AS est,
     CASE WHEN r > 0 AND s > 0 THEN sqrt(pr / (2 * r * r) + ps_qr / (2 * r * s) + qs / (2 * s * s)) END AS se
   FROM mh_sums
 )
-SELECT grp, CAST(est AS DOUBLE) AS estimate,
+SELECT ${g.name('gk')} AS grp, CAST(est AS DOUBLE) AS estimate,
   CAST(exp(ln(est) - ${Z95} * se) AS DOUBLE) AS ci_low,
   CAST(exp(ln(est) + ${Z95} * se) AS DOUBLE) AS ci_high,
   women, men, strata_used
 FROM mh_est ORDER BY grp NULLS LAST`;
 }
 
+/** SQL booleans that tell women and men apart (for `episodes`, dims.ts `SEXES_BY_CODE` tests the codes). */
+export type Sexes = { women: string; men: string };
+export const SEXES: Sexes = { women: `gender = 'K'`, men: `gender = 'M'` };
+
 /** The 2×2 table's counts a, b, c, d (women with / without the outcome, men with / without), as select items. */
-function mhCounts(outcome: string, cast = ''): string {
-  return `count(*) FILTER (WHERE gender = 'K' AND (${outcome}))${cast} AS a,
-    count(*) FILTER (WHERE gender = 'K' AND NOT (${outcome}))${cast} AS b,
-    count(*) FILTER (WHERE gender = 'M' AND (${outcome}))${cast} AS c,
-    count(*) FILTER (WHERE gender = 'M' AND NOT (${outcome}))${cast} AS d`;
+function mhCounts(outcome: string, sexes: Sexes = SEXES, cast = ''): string {
+  return `count(*) FILTER (WHERE ${sexes.women} AND (${outcome}))${cast} AS a,
+    count(*) FILTER (WHERE ${sexes.women} AND NOT (${outcome}))${cast} AS b,
+    count(*) FILTER (WHERE ${sexes.men} AND (${outcome}))${cast} AS c,
+    count(*) FILTER (WHERE ${sexes.men} AND NOT (${outcome}))${cast} AS d`;
 }
 
 /**
@@ -271,10 +287,11 @@ function mhCounts(outcome: string, cast = ''): string {
  * relation for `mhSql(…, { counted: true })`: several Mantel–Haenszel tables over the same selection then scan it
  * once (the strata and groups of each must be among `keys`).
  */
-export function mhCountsSql(rel: string, opts: { outcome: string; keys: string }): string {
-  return `(SELECT ${opts.keys}, ${mhCounts(opts.outcome)}
+export function mhCountsSql(rel: string, opts: { outcome: string; keys: string; sexes?: Sexes }): string {
+  const sexes = opts.sexes ?? SEXES;
+  return `(SELECT ${opts.keys}, ${mhCounts(opts.outcome, sexes)}
   FROM ${rel}
-  WHERE gender IN ('K', 'M') AND (${opts.outcome}) IS NOT NULL
+  WHERE (${sexes.women} OR ${sexes.men}) AND (${opts.outcome}) IS NOT NULL
   GROUP BY ${opts.keys})`;
 }
 
@@ -319,13 +336,14 @@ export const DEFAULT_OE_STRATA = 'diagnosis_group, gender, age_band';
  * `strata` is a SQL expression or a comma-separated list of expressions (a NULL value is its own level);
  * default `DEFAULT_OE_STRATA`.
  */
-export function oeSql(rel: string, opts: { group: string; outcome: string; strata?: string }): string {
+export function oeSql(rel: string, opts: { group: string | GroupKey; outcome: string; strata?: string }): string {
   const strata = opts.strata ?? DEFAULT_OE_STRATA;
+  const g = keyOf(opts.group);
   // Aggregate to (group × stratum) cells first, then join the strata's rates: the same sums as a window over
   // every episode, at a fraction of the cost on large selections. The stratum key is a struct, so NULL levels
   // (unknown gender or age) are levels of their own (IS NOT DISTINCT FROM).
   return `WITH oe_cells AS (
-  SELECT CAST((${opts.group}) AS VARCHAR) AS id, row(${strata}) AS skey,
+  SELECT ${g.key} AS gid, row(${strata}) AS skey,
     count(*) AS n, count(*) FILTER (WHERE (${opts.outcome})) AS k
   FROM ${rel}
   WHERE (${opts.outcome}) IS NOT NULL
@@ -333,12 +351,12 @@ export function oeSql(rel: string, opts: { group: string; outcome: string; strat
 ), oe_rates AS (
   SELECT skey, sum(k)::DOUBLE / sum(n) AS rate FROM oe_cells GROUP BY skey
 ), oe_groups AS (
-  SELECT c.id, CAST(sum(c.n) AS BIGINT) AS episodes, CAST(sum(c.k) AS BIGINT) AS observed,
+  SELECT c.gid, CAST(sum(c.n) AS BIGINT) AS episodes, CAST(sum(c.k) AS BIGINT) AS observed,
     CAST(sum(c.n * r.rate) AS DOUBLE) AS expected
   FROM oe_cells c JOIN oe_rates r ON c.skey IS NOT DISTINCT FROM r.skey
-  WHERE c.id IS NOT NULL GROUP BY c.id
+  WHERE c.gid IS NOT NULL GROUP BY c.gid
 ), oe AS (
-  SELECT id, episodes, observed, expected, observed::DOUBLE AS o,
+  SELECT ${g.name('gid')} AS id, episodes, observed, expected, observed::DOUBLE AS o,
     CASE WHEN expected > 0 THEN observed::DOUBLE / expected END AS ratio,
     CASE WHEN expected > 0 THEN 1.0::DOUBLE / sqrt(expected) END AS k
   FROM oe_groups

@@ -9,6 +9,7 @@ import type { Dataset } from '../dataset';
 import { LENGTH_BANDS, EXTENSION_REASONS, lengthBandSql } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
 import { selectionSql, type Filters, NO_FILTERS } from './filters';
+import { byCode, codedList, EPISODE_OE_STRATA, SEXES_BY_CODE } from './dims';
 
 const share = z.number().min(0).max(1).nullable();
 const count = z.number().int().min(0);
@@ -56,7 +57,7 @@ export const GENDER_STRATA = `diagnosis_group, age_band`;
 export const OVER_90 = 'length_days > 90';
 
 async function oe(engine: Engine, rel: string, group: 'physician' | 'unit') {
-  const rows = await queryRows<OeRow>(engine, oeSql(rel, { group, outcome: OVER_90 }));
+  const rows = await queryRows<OeRow>(engine, oeSql(rel, { group: byCode(group), outcome: OVER_90, strata: EPISODE_OE_STRATA }));
   return rows.map((r) => ({
     id: String(r.id), episodes: r.episodes, observed_over_90: r.observed, expected_over_90: r.expected,
     ratio: r.ratio, flag: r.flag
@@ -117,8 +118,8 @@ export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS, engi
   const bands: Record<string, number> = {};
   for (const b of LENGTH_BANDS) bands[b.id] = bandRows.find((r) => r.band === b.id)?.n ?? 0;
 
-  const kmByGender = await queryRows<KmMedianRow>(engine, kmMedianSql(`(SELECT * FROM ${rel} WHERE gender IS NOT NULL)`, { group: 'gender' }));
-  const mh = await queryRows<MhRow>(engine, mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA }));
+  const kmByGender = await queryRows<KmMedianRow>(engine, kmMedianSql(`(SELECT * FROM ${rel} WHERE gender_code IS NOT NULL)`, { group: byCode('gender') }));
+  const mh = await queryRows<MhRow>(engine, mhSql(rel, { outcome: OVER_90, strata: codedList(GENDER_STRATA), sexes: SEXES_BY_CODE }));
 
   // Extensions, waiting extensions and their net days are per-episode columns (episodes.ts); only the split by
   // reason reads the certificates.

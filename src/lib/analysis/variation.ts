@@ -18,6 +18,7 @@ import { queryOne, queryRows } from '../engine/rows';
 import { lit } from '../sql';
 import { kmMedianSql, oeSql, overdispersion, type OeRow, type Overdispersion, Z95, Z998 } from './stats';
 import { fmbEpisodesSql } from './fmb';
+import { byCode, EPISODE_OE_STRATA } from './dims';
 
 export type VariationBy = 'physician' | 'unit';
 
@@ -77,18 +78,22 @@ export type VariationRow = {
  */
 export function variationTableSql(rel: string, by: VariationBy, outcome: Outcome): string {
   const col = groupColumn(by);
+  const g = byCode(col);
   const f = withFmb(rel);
-  return `WITH d AS (
-  SELECT CAST(${col} AS VARCHAR) AS id, CAST(count(*) AS BIGINT) AS episodes,
+  // Grouped by the physician's (unit's) code and named afterwards (dims.ts).
+  return `WITH d0 AS (
+  SELECT ${g.key} AS gid, CAST(count(*) AS BIGINT) AS episodes,
     CAST(avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS over90_share,
     CAST(sum(net_days) / count(*) AS DOUBLE) AS net_days_per_episode,
     CAST(count(*) FILTER (WHERE over_fmb IS NOT NULL) AS BIGINT) AS fmb_matched,
     CAST(avg(CASE WHEN over_fmb THEN 1.0 ELSE 0.0 END) FILTER (WHERE over_fmb IS NOT NULL) AS DOUBLE) AS over_fmb_share
-  FROM ${f} WHERE ${col} IS NOT NULL GROUP BY 1
+  FROM ${f} WHERE ${g.key} IS NOT NULL GROUP BY 1
+), d AS (
+  SELECT ${g.name('gid')} AS id, * EXCLUDE (gid) FROM d0
 ), km AS (
-  ${kmMedianSql(`(SELECT * FROM ${rel} WHERE ${col} IS NOT NULL)`, { group: col })}
+  ${kmMedianSql(`(SELECT * FROM ${rel} WHERE ${g.key} IS NOT NULL)`, { group: g })}
 ), oe AS (
-  ${oeSql(outcome === 'overFmb' ? f : rel, { group: col, outcome: outcomeSql(outcome) })}
+  ${oeSql(outcome === 'overFmb' ? f : rel, { group: g, outcome: outcomeSql(outcome), strata: EPISODE_OE_STRATA })}
 )
 SELECT d.id, d.episodes, CAST(km.median AS INTEGER) AS median, d.over90_share, d.net_days_per_episode,
   d.fmb_matched, d.over_fmb_share,
