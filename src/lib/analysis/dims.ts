@@ -9,6 +9,7 @@
  * - Fixed lists (gender, coarse age band, diagnosis group): the position in the list below.
  * - Values of the data (unit, physician, diagnosis): the row of the value in `dim_unit`, `dim_physician`,
  *   `dim_diagnosis`, written by the build from the episodes' values.
+ * - The start quarter ('2025-Q3'): year × 10 + quarter (20253).
  */
 import { listLit } from '../sql';
 import { AGE_BANDS, DIAGNOSIS_GROUPS } from './domain';
@@ -16,7 +17,11 @@ import { DEFAULT_OE_STRATA, type Sexes } from './stats';
 
 export const GENDERS = ['K', 'M'] as const;
 
-type Dim = { column: string; code: string } & ({ values: readonly string[] } | { table: string });
+type Dim = { column: string; code: string } & (
+  | { values: readonly string[] }
+  | { table: string }
+  | { encode: (x: string) => string; decode: (k: string) => string }
+);
 
 const DIMS: Dim[] = [
   { column: 'gender', code: 'gender_code', values: GENDERS },
@@ -25,7 +30,12 @@ const DIMS: Dim[] = [
   { column: 'diagnosis_group', code: 'group_code', values: DIAGNOSIS_GROUPS },
   { column: 'unit', code: 'unit_code', table: 'dim_unit' },
   { column: 'physician', code: 'physician_code', table: 'dim_physician' },
-  { column: 'diagnosis', code: 'diagnosis_code', table: 'dim_diagnosis' }
+  { column: 'diagnosis', code: 'diagnosis_code', table: 'dim_diagnosis' },
+  {
+    column: 'start_quarter', code: 'quarter_code',
+    encode: (x) => `CAST(year(${x}.start_date) * 10 + quarter(${x}.start_date) AS INTEGER)`,
+    decode: (k) => `strftime(make_date(CAST(${k} // 10 AS INTEGER), 1, 1), '%Y') || '-Q' || CAST(${k} % 10 AS VARCHAR)`
+  }
 ];
 
 function dimOf(column: string): Dim | undefined {
@@ -41,6 +51,7 @@ export function codeColumn(column: string): string | null {
 export function nameOfCode(column: string, codeExpr: string): string {
   const d = dimOf(column);
   if (!d) throw new Error(`no dimension code for ${column}`);
+  if ('decode' in d) return d.decode(codeExpr);
   const names = 'values' in d ? listLit(d.values) : `(SELECT list(${d.column} ORDER BY ${d.code}) FROM ${d.table})`;
   return `CAST(${names}[${codeExpr}] AS VARCHAR)`;
 }
@@ -72,7 +83,7 @@ FROM (SELECT DISTINCT ${d.column} FROM ${rows} WHERE ${d.column} IS NOT NULL);`)
 export function codeColumnsSql(x: string): { columns: string; joins: string } {
   const columns = DIMS.map((d) => 'values' in d
     ? `CAST(list_position(${listLit(d.values)}, ${x}.${d.column}) AS TINYINT) AS ${d.code}`
-    : `${d.table}.${d.code}`).join(',\n  ');
+    : 'table' in d ? `${d.table}.${d.code}` : `${d.encode(x)} AS ${d.code}`).join(',\n  ');
   const joins = DIMS.filter((d): d is Dim & { table: string } => 'table' in d)
     .map((d) => `LEFT JOIN ${d.table} ON ${d.table}.${d.column} = ${x}.${d.column}`).join('\n');
   return { columns, joins };

@@ -70,6 +70,14 @@ export function diagnosisGroupSql(code: string): string {
     ELSE 'invalid' END`;
 }
 
+/** SQL: the number (1, 2, …) of the length band of an integer length expression, in `LENGTH_BANDS`. */
+export function lengthBandNoSql(len: string): string {
+  const whens = LENGTH_BANDS.filter((b) => b.hi !== null)
+    .map((b, i) => `WHEN ${len} <= ${b.hi} THEN ${i + 1}`)
+    .join(' ');
+  return `CASE ${whens} ELSE ${LENGTH_BANDS.length} END`;
+}
+
 /** SQL: length band id of an integer length expression. */
 export function lengthBandSql(len: string): string {
   const whens = LENGTH_BANDS.filter((b) => b.hi !== null)

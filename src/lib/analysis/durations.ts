@@ -6,10 +6,10 @@
  * numbers, strings, booleans and ISO dates. Gender strata are 'total', 'K' (women) and 'M' (men); an
  * episode of unknown gender counts in 'total' only.
  */
-import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandSql } from './domain';
+import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandNoSql } from './domain';
 import { kmAtSql, kmCurveSql, kmMedianSql } from './stats';
-import { byCode, type GroupKey } from './dims';
-import { dateLit, intLit, lit } from '../sql';
+import { byCode, nameOfCode, type GroupKey } from './dims';
+import { dateLit, intLit, listLit, lit } from '../sql';
 
 export const GENDER_COLUMNS = ['total', 'K', 'M'] as const;
 export type GenderColumn = (typeof GENDER_COLUMNS)[number];
@@ -68,16 +68,23 @@ export type DurationSource = { rel: string } | typeof DURATION_COUNTS;
 export const DURATION_COUNTS = { table: 'sf_duration_counts' } as const;
 
 function durationCountsSelect(rel: string): string {
+  // Counted on integers (gender code, band number, certificates class as a number) and named on the counted rows
+  // (dims.ts: strings cost several times more per row to group by).
   // An episode from an episode-shape file (Rehabstöd's list) whose row has no certificate count is 'unknown', not 1.
   const n = `e.n_certificates`;
-  const certClass = `CASE WHEN NOT (e.shape = 'certificates' OR k.patient IS NOT NULL) OR ${n} IS NULL THEN 'unknown'
-    WHEN ${n} <= 5 THEN CAST(${n} AS VARCHAR) WHEN ${n} <= 9 THEN '6-9' ELSE '10+' END`;
+  const certClass = `CASE WHEN NOT (e.shape = 'certificates' OR k.patient IS NOT NULL) OR ${n} IS NULL THEN NULL
+    WHEN ${n} <= 5 THEN ${n} WHEN ${n} <= 9 THEN 6 ELSE 10 END`;
+  const certName = `CASE WHEN cc IS NULL THEN 'unknown' WHEN cc = 6 THEN '6-9' WHEN cc = 10 THEN '10+' ELSE CAST(cc AS VARCHAR) END`;
   const known = `(SELECT DISTINCT patient, CAST(rec AS BIGINT) AS ep_no, start_date FROM episode_input WHERE certificates IS NOT NULL)`;
-  return `SELECT e.gender, ${lengthBandSql('e.length_days')} AS band, e.degree, ${certClass} AS cert_class,
-    count(*) AS n, count(e.diagnosis) AS with_diagnosis
-  FROM ${rel} e
-  LEFT JOIN ${known} k ON e.shape = 'episodes' AND k.patient = e.patient AND k.ep_no = e.ep_no AND k.start_date = e.start_date
-  GROUP BY ALL`;
+  return `SELECT ${nameOfCode('gender', 'gender_code')} AS gender, ${listLit(LENGTH_BANDS.map((b) => b.id))}[band_no] AS band, degree,
+    ${certName} AS cert_class, n, with_diagnosis
+  FROM (
+    SELECT e.gender_code, ${lengthBandNoSql('e.length_days')} AS band_no, e.degree, ${certClass} AS cc,
+      count(*) AS n, count(e.diagnosis_code) AS with_diagnosis
+    FROM ${rel} e
+    LEFT JOIN ${known} k ON e.shape = 'episodes' AND k.patient = e.patient AND k.ep_no = e.ep_no AND k.start_date = e.start_date
+    GROUP BY ALL
+  )`;
 }
 
 function durationCountsRel(src: DurationSource): string {
@@ -212,20 +219,21 @@ const QUARTER_END = (d: string) => `CAST(date_trunc('quarter', ${d}) + INTERVAL 
  */
 export function thresholdByQuarterSql(rel: string, asOf: string, thresholds: readonly number[] = THRESHOLDS): string {
   const ths = thresholds.map((t) => `(${intLit(t)})`).join(', ');
+  const quarter = byCode('start_quarter');
   return `WITH th AS (SELECT * FROM (VALUES ${ths}) th(threshold)),
 lq AS (
-  SELECT start_quarter, length_days, count(*) AS n, min(start_date) AS first_start, max(km_days) AS max_km
+  SELECT quarter_code AS qc, length_days, count(*) AS n, min(start_date) AS first_start, max(km_days) AS max_km
   FROM ${rel} GROUP BY ALL
 ),
 q AS (
-  SELECT start_quarter AS quarter, ${QUARTER_END('min(first_start)')} AS quarter_end, sum(n) AS n, max(max_km) AS max_km
-  FROM lq GROUP BY start_quarter
+  SELECT ${quarter.name('qc')} AS quarter, ${QUARTER_END('min(first_start)')} AS quarter_end, sum(n) AS n, max(max_km) AS max_km
+  FROM lq GROUP BY qc
 ),
 obs AS (
-  SELECT lq.start_quarter AS quarter, th.threshold, coalesce(sum(lq.n) FILTER (WHERE lq.length_days > th.threshold), 0) AS passed
-  FROM lq CROSS JOIN th GROUP BY lq.start_quarter, th.threshold
+  SELECT ${quarter.name('lq.qc')} AS quarter, th.threshold, coalesce(sum(lq.n) FILTER (WHERE lq.length_days > th.threshold), 0) AS passed
+  FROM lq CROSS JOIN th GROUP BY lq.qc, th.threshold
 ),
-km AS (${kmAtSql(rel, { group: 'start_quarter', days: [...thresholds] })})
+km AS (${kmAtSql(rel, { group: quarter, days: [...thresholds] })})
 SELECT q.quarter, th.threshold, CAST(q.n AS BIGINT) AS n,
   CASE WHEN q.quarter_end + th.threshold <= ${dateLit(asOf)} THEN 'observed'
        WHEN q.max_km >= th.threshold OR km.surv <= 0 THEN 'km' ELSE 'none' END AS method,

@@ -172,7 +172,7 @@ export function mhByGroupSql(rel: string): string {
  * quarters have had less time to pass 90 days, but the outcome is the planned length for women and men alike.
  */
 export function mhTrendSql(rel: string): string {
-  return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA_CODED, group: 'start_quarter', sexes: SEXES_BY_CODE });
+  return mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA_CODED, group: byCode('start_quarter'), sexes: SEXES_BY_CODE });
 }
 
 /** `mhAllSql`'s rows: `part` says which of the three tables a row belongs to. */
@@ -190,7 +190,7 @@ export function mhAllSql(rel: string): string {
   return `WITH ${counts} AS MATERIALIZED ${mhCountsSql(rel, { outcome: OVER_90, keys, sexes: SEXES_BY_CODE })}
 ${part('overall', mhSql(counts, { counted: true, strata: GENDER_STRATA_CODED }))}
 UNION ALL ${part('group', mhSql(counts, { counted: true, strata: AGE_STRATA_CODED, group: byCode('diagnosis_group') }))}
-UNION ALL ${part('trend', mhSql(counts, { counted: true, strata: GENDER_STRATA_CODED, group: 'start_quarter' }))}
+UNION ALL ${part('trend', mhSql(counts, { counted: true, strata: GENDER_STRATA_CODED, group: byCode('start_quarter') }))}
 ORDER BY part, grp NULLS LAST`;
 }
 

@@ -1,0 +1,90 @@
+/**
+ * Dimension codes (src/lib/analysis/dims.ts): every code the build stores names its episode's value back, codes
+ * sort like the names, and filters tested on codes select exactly the episodes the names select.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { NodeEngine } from '../../src/lib/engine/node';
+import { queryOne, queryRows } from '../../src/lib/engine/rows';
+import { Dataset } from '../../src/lib/dataset';
+import { fileFromPath } from '../../src/lib/node-input';
+import { NO_FILTERS, whereSql, type Filters } from '../../src/lib/analysis/filters';
+import { byCode, codeColumn, codedList, inCodesSql, nameOfCode } from '../../src/lib/analysis/dims';
+import { AGE_BANDS, DIAGNOSIS_GROUPS } from '../../src/lib/analysis/domain';
+import { lit } from '../../src/lib/sql';
+
+const sample = (name: string) => resolve(__dirname, '..', '..', 'data-samples', name);
+const CODED = ['gender', 'age_band', 'diagnosis_group', 'unit', 'physician', 'diagnosis', 'start_quarter'];
+
+let engine: NodeEngine;
+
+beforeAll(async () => {
+  engine = await NodeEngine.create();
+  const ds = new Dataset(engine);
+  // Certificates and an episode file (Rehabstöd's list): both shapes, with NULL genders, ages and diagnoses.
+  for (const f of ['intyg-exempel.csv', 'rehabstod-exempel.csv', 'intyg-med-fel.csv']) await ds.addFile(fileFromPath(sample(f)));
+  await ds.build({ gap: 5, asOf: '2025-06-30' });
+});
+
+afterAll(async () => {
+  await engine?.close();
+});
+
+describe('dimension codes of episodes', () => {
+  it('name back every episode’s value, NULL as NULL', async () => {
+    for (const col of CODED) {
+      const code = codeColumn(col)!;
+      const r = await queryOne<{ n: number; wrong: number; nulls: number }>(engine, `SELECT count(*) AS n,
+        count(*) FILTER (WHERE ${nameOfCode(col, code)} IS DISTINCT FROM CAST(${col} AS VARCHAR)) AS wrong,
+        count(*) FILTER (WHERE ${code} IS NULL) AS nulls
+        FROM episodes`);
+      expect(r.n, col).toBeGreaterThan(100);
+      expect(r.wrong, col).toBe(0);
+    }
+    // The data has episodes without a diagnosis (and so the NULL path is exercised).
+    expect((await queryOne<{ n: number }>(engine, `SELECT count(*) AS n FROM episodes WHERE diagnosis_code IS NULL`)).n).toBeGreaterThan(0);
+  });
+
+  it('sort like the names (one code per name) for the values of the data and the start quarter', async () => {
+    for (const col of ['unit', 'physician', 'diagnosis', 'start_quarter']) {
+      const code = codeColumn(col)!;
+      const r = await queryOne<{ same: boolean; names: number; codes: number }>(engine, `SELECT
+        list(v ORDER BY v) = list(v ORDER BY k) AS same, count(DISTINCT v) AS names, count(DISTINCT k) AS codes
+        FROM (SELECT DISTINCT ${col} AS v, ${code} AS k FROM episodes WHERE ${col} IS NOT NULL)`);
+      expect(r.same, col).toBe(true);
+      expect(r.codes, col).toBe(r.names);
+    }
+  });
+
+  it("filters on codes select the same episodes as filters on names, also for '' (unknown) and values not in the list", async () => {
+    const byName = (col: string, values: string[]) => {
+      const named = values.filter((v) => v !== '');
+      const parts = [named.length ? `${col} IN (${named.map(lit).join(', ')})` : null, values.includes('') ? `${col} IS NULL` : null];
+      return parts.filter(Boolean).join(' OR ');
+    };
+    const cases: [keyof Filters, string, string[]][] = [
+      ['genders', 'gender', ['K']], ['genders', 'gender', ['M', '']], ['genders', 'gender', ['']], ['genders', 'gender', ['X']],
+      ['ageBands', 'age_band', ['-20', '61+']], ['ageBands', 'age_band', ['unknown']], ['ageBands', 'age_band', ['99']],
+      ['groups', 'diagnosis_group', ['psychiatric']], ['groups', 'diagnosis_group', ['invalid', 'somatic', 'nonsense']]
+    ];
+    for (const [key, col, values] of cases) {
+      const f = { ...NO_FILTERS, [key]: values } as Filters;
+      const r = await queryOne<{ coded: number; named: number }>(engine, `SELECT
+        count(*) FILTER (WHERE ${whereSql(f)}) AS coded, count(*) FILTER (WHERE ${byName(col, values)}) AS named FROM episodes`);
+      expect(r.coded, `${col} ${values}`).toBe(r.named);
+    }
+    // Every value of the fixed lists at least once.
+    for (const v of [...AGE_BANDS]) expect(inCodesSql('age_band', [v])).not.toBe('FALSE');
+    for (const v of [...DIAGNOSIS_GROUPS]) expect(inCodesSql('diagnosis_group', [v])).not.toBe('FALSE');
+  });
+
+  it('grouping by code gives the groups and counts of grouping by name', async () => {
+    for (const col of CODED) {
+      const g = byCode(col);
+      const coded = await queryRows(engine, `SELECT ${g.name('k')} AS v, n FROM (SELECT ${g.key} AS k, count(*) AS n FROM episodes GROUP BY 1) ORDER BY v NULLS LAST`);
+      const named = await queryRows(engine, `SELECT CAST(${col} AS VARCHAR) AS v, count(*) AS n FROM episodes GROUP BY 1 ORDER BY v NULLS LAST`);
+      expect(coded, col).toEqual(named);
+    }
+    expect(codedList('diagnosis_group, gender, age_band, length_days')).toBe('group_code, gender_code, age_code, length_days');
+  });
+});
