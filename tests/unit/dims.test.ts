@@ -12,6 +12,7 @@ import { NO_FILTERS, whereSql, type Filters } from '../../src/lib/analysis/filte
 import { byCode, codeColumn, codedList, inCodesSql, nameOfCode } from '../../src/lib/analysis/dims';
 import { AGE_BANDS, DIAGNOSIS_GROUPS } from '../../src/lib/analysis/domain';
 import { lit } from '../../src/lib/sql';
+import { perQuarterGenderSql } from '../../src/lib/analysis/summary';
 
 const sample = (name: string) => resolve(__dirname, '..', '..', 'data-samples', name);
 const CODED = ['gender', 'age_band', 'diagnosis_group', 'unit', 'physician', 'diagnosis', 'start_quarter'];
@@ -86,5 +87,12 @@ describe('dimension codes of episodes', () => {
       expect(coded, col).toEqual(named);
     }
     expect(codedList('diagnosis_group, gender, age_band, length_days')).toBe('group_code, gender_code, age_code, length_days');
+  });
+
+  it('the overview’s episodes per quarter and gender, by code, equal the count by name', async () => {
+    const named = await queryRows(engine, `SELECT start_quarter AS quarter, coalesce(gender, '?') AS gender, count(*) AS n
+      FROM episodes GROUP BY 1, 2 ORDER BY 1, 2`);
+    expect(named.some((r) => r.gender === '?')).toBe(true);
+    expect(await queryRows(engine, perQuarterGenderSql('episodes'))).toEqual(named);
   });
 });

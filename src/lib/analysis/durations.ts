@@ -157,7 +157,10 @@ export interface NetDaysRow {
 export function netDaysByQuarterSql(rel: string): string {
   // One pass over the selection (quarter × gender), then the gender columns from those few rows.
   return `WITH g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord)),
-a AS (SELECT start_quarter, gender, sum(net_days) AS net_days, count(*) AS n FROM ${rel} GROUP BY ALL),
+a AS (
+  SELECT ${nameOfCode('start_quarter', 'qc')} AS start_quarter, ${nameOfCode('gender', 'sc')} AS gender, net_days, n
+  FROM (SELECT quarter_code AS qc, gender_code AS sc, sum(net_days) AS net_days, count(*) AS n FROM ${rel} GROUP BY ALL)
+),
 q AS (SELECT DISTINCT start_quarter FROM a)
 SELECT q.start_quarter AS quarter, g.grp, CAST(coalesce(sum(a.net_days), 0) AS DOUBLE) AS net_days,
   CAST(coalesce(sum(a.n), 0) AS BIGINT) AS episodes

@@ -69,12 +69,15 @@ export type WomenShareRow = {
 export function womenShareSql(rel: string): string {
   // Counted per group in one pass over the selection; the total row is summed from those few rows (GROUPING SETS
   // over the selection itself costs three times as much in DuckDB).
+  // Counted by code (dims.ts); the gender code is NULL for any gender but K and M.
+  const { women, men } = SEXES_BY_CODE;
   return `WITH c AS (
-  SELECT diagnosis_group, count(*) AS total,
-    count(*) FILTER (WHERE gender = 'K') AS women,
-    count(*) FILTER (WHERE gender = 'M') AS men,
-    count(*) FILTER (WHERE gender IS NULL OR gender NOT IN ('K', 'M')) AS unknown
-  FROM ${rel} GROUP BY diagnosis_group
+  SELECT ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, * EXCLUDE (gc) FROM (
+    SELECT group_code AS gc, count(*) AS total,
+      count(*) FILTER (WHERE ${women}) AS women,
+      count(*) FILTER (WHERE ${men}) AS men,
+      count(*) FILTER (WHERE gender_code IS NULL) AS unknown
+    FROM ${rel} GROUP BY gc)
 )
 SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp,
     CAST(sum(total) AS BIGINT) AS total,
@@ -113,13 +116,14 @@ export type GenderFiguresRow = {
 export function genderFiguresSql(rel: string): string {
   // One pass over the selection per (group, gender); the 'all' rows are summed from those (see womenShareSql).
   return `WITH c AS (
-  SELECT diagnosis_group, gender, count(*) AS episodes,
-    count(*) FILTER (WHERE ${OVER_90}) AS over_90, count(length_days) AS with_length,
-    count(*) FILTER (WHERE degree < 100) AS part_time, count(degree) AS with_degree,
-    sum(net_days) AS net_days, count(net_days) AS with_net
-  FROM ${rel}
-  WHERE gender IN ('K', 'M')
-  GROUP BY diagnosis_group, gender
+  SELECT ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, ${nameOfCode('gender', 'sc')} AS gender, * EXCLUDE (gc, sc) FROM (
+    SELECT group_code AS gc, gender_code AS sc, count(*) AS episodes,
+      count(*) FILTER (WHERE ${OVER_90}) AS over_90, count(length_days) AS with_length,
+      count(*) FILTER (WHERE degree < 100) AS part_time, count(degree) AS with_degree,
+      sum(net_days) AS net_days, count(net_days) AS with_net
+    FROM ${rel}
+    WHERE ${SEXES_BY_CODE.women} OR ${SEXES_BY_CODE.men}
+    GROUP BY gc, sc)
 )
 SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp, gender,
     CAST(sum(episodes) AS BIGINT) AS episodes,

@@ -9,7 +9,7 @@ import type { Dataset } from '../dataset';
 import { LENGTH_BANDS, EXTENSION_REASONS, lengthBandSql } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
 import { selectionSql, type Filters, NO_FILTERS } from './filters';
-import { byCode, codedList, EPISODE_OE_STRATA, SEXES_BY_CODE } from './dims';
+import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, SEXES_BY_CODE } from './dims';
 
 const share = z.number().min(0).max(1).nullable();
 const count = z.number().int().min(0);
@@ -85,18 +85,25 @@ export interface Headline {
   [k: string]: number | null;
 }
 
+/** Episodes per start quarter and gender ('?' when unknown), ordered by quarter and gender (the overview's chart). */
+export function perQuarterGenderSql(rel: string): string {
+  return `SELECT ${nameOfCode('start_quarter', 'qc')} AS quarter, coalesce(${nameOfCode('gender', 'sc')}, '?') AS gender, n
+  FROM (SELECT quarter_code AS qc, gender_code AS sc, count(*) AS n FROM ${rel} GROUP BY 1, 2)
+  ORDER BY 1, 2`;
+}
+
 export async function headline(engine: Engine, rel: string): Promise<Headline> {
   const head = await queryOne<Headline>(engine, `
     SELECT count(*) AS total,
-      count(*) FILTER (WHERE gender = 'K') AS women,
-      count(*) FILTER (WHERE gender = 'M') AS men,
+      count(*) FILTER (WHERE ${SEXES_BY_CODE.women}) AS women,
+      count(*) FILTER (WHERE ${SEXES_BY_CODE.men}) AS men,
       count(*) FILTER (WHERE gender IS NULL) AS unknown_gender,
       count(*) FILTER (WHERE ongoing) AS ongoing,
       avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) AS over_90,
       avg(CASE WHEN length_days > 180 THEN 1.0 ELSE 0.0 END) AS over_180,
       avg(CASE WHEN length_days > 365 THEN 1.0 ELSE 0.0 END) AS over_365,
-      avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE gender = 'K') AS over_90_women,
-      avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE gender = 'M') AS over_90_men,
+      avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE ${SEXES_BY_CODE.women}) AS over_90_women,
+      avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE ${SEXES_BY_CODE.men}) AS over_90_men,
       coalesce(sum(net_days), 0) AS net_days
     FROM ${rel}`);
   const km = await queryRows<KmMedianRow>(engine, kmMedianSql(rel));

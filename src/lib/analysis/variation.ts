@@ -18,7 +18,7 @@ import { queryOne, queryRows } from '../engine/rows';
 import { lit } from '../sql';
 import { kmMedianSql, oeSql, overdispersion, type OeRow, type Overdispersion, Z95, Z998 } from './stats';
 import { fmbEpisodesSql } from './fmb';
-import { byCode, EPISODE_OE_STRATA } from './dims';
+import { byCode, EPISODE_OE_STRATA, nameOfCode } from './dims';
 
 export type VariationBy = 'physician' | 'unit';
 
@@ -241,12 +241,16 @@ export type TrendRow = { unit: string; quarter: string; episodes: number; observ
  */
 export function unitTrendSql(rel: string, outcome: Outcome): string {
   const y = outcomeSql(outcome);
-  return `SELECT CAST(unit AS VARCHAR) AS unit, start_quarter AS quarter,
-  CAST(count(*) AS BIGINT) AS episodes,
-  CAST(count(*) FILTER (WHERE (${y})) AS BIGINT) AS observed,
-  CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS share
-FROM ${outcomeRel(rel, outcome)} WHERE unit IS NOT NULL AND (${y}) IS NOT NULL
-GROUP BY 1, 2 ORDER BY 1, 2`;
+  // Grouped by the unit's and quarter's codes, which sort like the names (dims.ts).
+  return `SELECT ${nameOfCode('unit', 'uc')} AS unit, ${nameOfCode('start_quarter', 'qc')} AS quarter, episodes, observed, share
+FROM (
+  SELECT unit_code AS uc, quarter_code AS qc,
+    CAST(count(*) AS BIGINT) AS episodes,
+    CAST(count(*) FILTER (WHERE (${y})) AS BIGINT) AS observed,
+    CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS share
+  FROM ${outcomeRel(rel, outcome)} WHERE unit_code IS NOT NULL AND (${y}) IS NOT NULL
+  GROUP BY 1, 2)
+ORDER BY uc, qc`;
 }
 
 /** A unit's episodes in one diagnosis group (`unitCaseMixSql`). */
@@ -256,8 +260,9 @@ export type UnitMixRow = { unit: string; diagnosis_group: string; n: number; sha
 export function unitCaseMixSql(rel: string): string {
   return `SELECT unit, diagnosis_group, n, CAST(n::DOUBLE / sum(n) OVER (PARTITION BY unit) AS DOUBLE) AS share
 FROM (
-  SELECT CAST(unit AS VARCHAR) AS unit, diagnosis_group, CAST(count(*) AS BIGINT) AS n
-  FROM ${rel} WHERE unit IS NOT NULL GROUP BY 1, 2
+  SELECT ${nameOfCode('unit', 'uc')} AS unit, ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, n FROM (
+    SELECT unit_code AS uc, group_code AS gc, CAST(count(*) AS BIGINT) AS n
+    FROM ${rel} WHERE unit_code IS NOT NULL GROUP BY 1, 2)
 )
 ORDER BY unit, diagnosis_group`;
 }
@@ -265,9 +270,11 @@ ORDER BY unit, diagnosis_group`;
 /** The same share per start quarter over all selected episodes (the reference line in every unit's panel). */
 export function trendAllSql(rel: string, outcome: Outcome): string {
   const y = outcomeSql(outcome);
-  return `SELECT start_quarter AS quarter, CAST(count(*) AS BIGINT) AS episodes,
-  CAST(count(*) FILTER (WHERE (${y})) AS BIGINT) AS observed,
-  CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS share
-FROM ${outcomeRel(rel, outcome)} WHERE (${y}) IS NOT NULL
-GROUP BY 1 ORDER BY 1`;
+  return `SELECT ${nameOfCode('start_quarter', 'qc')} AS quarter, episodes, observed, share FROM (
+  SELECT quarter_code AS qc, CAST(count(*) AS BIGINT) AS episodes,
+    CAST(count(*) FILTER (WHERE (${y})) AS BIGINT) AS observed,
+    CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS share
+  FROM ${outcomeRel(rel, outcome)} WHERE (${y}) IS NOT NULL
+  GROUP BY 1)
+ORDER BY qc`;
 }
