@@ -43,7 +43,7 @@ import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
 import {
   periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, writeWaitsSql, WAITS_TABLES,
   type WaitsSource,
-  waitingAvailabilitySql, waitingCubeSql, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, waitingMediansSql,
+  waitingAvailabilitySql, waitingCubeSql, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, WAIT_GROUP_KEY, waitingMediansSql,
   type PeriodWaitingRow, type ReferralCauseRow, type ReferralHistogramRow, type ReferralTotalsRow,
   type WaitingAvailability, type WaitingCubeRow, type WaitingEpisodeRow, type WaitingMedianRow, type WaitingPhysicianRow
 } from '../../src/lib/analysis/waiting';
@@ -232,6 +232,8 @@ describe('extensions by reason on wait-certs.csv', () => {
     // extended (no waiting): P8 31; single: P4 10, P4 10, P7 1*.
     expect(km.filter((r) => r.grp === 'extended').map((r) => [r.t, r.surv])).toEqual([[0, 1], [31, 0]]);
     expect(km.filter((r) => r.grp === 'single').map((r) => [r.t, r.n_event, r.n_censored])).toEqual([[0, 0, 0], [1, 0, 1], [10, 2, 0]]);
+    // The view groups on integers (WAIT_GROUP_KEY): the same curve.
+    expect(await queryRows<KmCurveRow>(engine, kmCurveSql(waitingGroupRel(rel), { group: WAIT_GROUP_KEY }))).toEqual(km);
 
     const med = await queryRows<WaitingMedianRow>(engine, waitingMediansSql(rel));
     // psychiatric waiting: P1 91, P3 61*, P6 42 → S(42) = 2/3, S(91) = 0 → median 91; without: P8 31 → 31.

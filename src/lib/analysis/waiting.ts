@@ -30,6 +30,7 @@ import { dateLit, intLit, listLit } from '../sql';
 import { WAITING_REASONS } from './domain';
 import { selectedCertificatesSql } from './summary';
 import { kmMedianSql } from './stats';
+import { nameOfCode, type GroupKey } from './dims';
 import { quarterOf, quarterRange } from '../periods';
 
 const WAITING_LIST = listLit(WAITING_REASONS);
@@ -109,13 +110,14 @@ export function waitingCubeSql(rel: string): string {
   CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days,
   CAST(coalesce(sum(episodes), 0) AS BIGINT) AS episodes,
   CAST(coalesce(sum(with_reason), 0) AS BIGINT) AS with_reason`;
+  // The episode's diagnosis group and unit by code (dims.ts), named on the aggregated rows.
   return `WITH c AS (
-  SELECT yq, is_extension, is_waiting, net, extension_reason,
-    CASE WHEN NOT is_extension THEN 'first' ELSE coalesce(extension_reason, 'none') END AS reason,
-    ep_group AS diagnosis_group, ep_unit AS unit
-  FROM ${selectedCertificatesSql(rel)}
+  SELECT c.yq, c.is_extension, c.is_waiting, c.net, c.extension_reason,
+    CASE WHEN NOT c.is_extension THEN 'first' ELSE coalesce(c.extension_reason, 'none') END AS reason,
+    e.group_code AS gc, e.unit_code AS uc
+  FROM cert_fact c JOIN ${rel} e ON e.episode_id = c.episode_id
 ), a0 AS (
-  SELECT yq, reason, diagnosis_group, unit,
+  SELECT yq, reason, gc, uc,
     count(*) AS certificates,
     count(*) FILTER (WHERE is_extension) AS extensions,
     count(*) FILTER (WHERE is_waiting) AS waiting_extensions,
@@ -125,7 +127,9 @@ export function waitingCubeSql(rel: string): string {
     count(extension_reason) AS with_reason
   FROM c GROUP BY ALL
 ), a AS (
-  SELECT * EXCLUDE (yq), CAST(yq // 10 AS VARCHAR) || '-Q' || CAST(yq % 10 AS VARCHAR) AS quarter FROM a0
+  SELECT * EXCLUDE (yq, gc, uc), ${nameOfCode('start_quarter', 'yq')} AS quarter,
+    ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, ${nameOfCode('unit', 'uc')} AS unit
+  FROM a0
 ), per_physician AS (
   SELECT physician, n_certificates AS certificates, extensions, waiting_extensions, net_days, waiting_net_days,
     1 AS episodes, reasons AS with_reason
@@ -212,6 +216,15 @@ export function waitingGroupRel(rel: string): string {
   FROM ${rel} e WHERE e.shape = 'certificates')`;
 }
 
+/**
+ * `wait_group` of `waitingGroupRel` as a Kaplan–Meier grouping on integers (the position in WAIT_GROUPS), named on
+ * the curve's rows (dims.ts GroupKey): the same groups, without a string per episode.
+ */
+export const WAIT_GROUP_KEY: GroupKey = {
+  key: `CASE WHEN waiting_extensions > 0 THEN 1 WHEN extensions > 0 THEN 2 ELSE 3 END`,
+  name: (k) => `CAST(${listLit(WAIT_GROUPS)}[${k}] AS VARCHAR)`
+};
+
 /** Kaplan–Meier medians by diagnosis group (`waitingMediansSql`). */
 export type WaitingMedianRow = {
   diagnosis_group: string;
@@ -235,12 +248,19 @@ export type WaitingMedianRow = {
 export function waitingMediansSql(rel: string): string {
   const g = waitingGroupRel(rel);
   const km = kmMedianSql;
+  // "group|yes" / "group|no" and "group|x", grouped on integers (the group's code, dims.ts) and named on the rows.
+  const group = (k: string) => nameOfCode('diagnosis_group', k);
+  const byYes: GroupKey = {
+    key: `group_code * 2 + CAST(waiting_extensions > 0 AS INTEGER)`,
+    name: (k) => `(${group(`${k} // 2`)} || '|' || CASE WHEN ${k} % 2 = 1 THEN 'yes' ELSE 'no' END)`
+  };
+  const byExt: GroupKey = { key: 'group_code', name: (k) => `(${group(k)} || '|x')` };
   return `WITH by_yes AS (
   SELECT split_part(grp, '|', 1) AS diagnosis_group, split_part(grp, '|', 2) AS k, n, median FROM (
-    ${km(g, { group: `diagnosis_group || '|' || has_waiting` })})
+    ${km(g, { group: byYes })})
 ), by_ext AS (
   SELECT split_part(grp, '|', 1) AS diagnosis_group, n, median FROM (
-    ${km(`(SELECT * FROM ${g} WHERE wait_group = 'extended')`, { group: `diagnosis_group || '|x'` })})
+    ${km(`(SELECT * FROM ${g} WHERE wait_group = 'extended')`, { group: byExt })})
 ), groups AS (SELECT DISTINCT diagnosis_group FROM by_yes)
 SELECT g.diagnosis_group,
   coalesce(y.n, 0) AS n_waiting, y.median AS median_waiting,
