@@ -9,7 +9,7 @@ import { queryOne, queryRows } from '../../src/lib/engine/rows';
 import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
 import { NO_FILTERS, whereSql, type Filters } from '../../src/lib/analysis/filters';
-import { byCode, codeColumn, codedList, inCodesSql, nameOfCode } from '../../src/lib/analysis/dims';
+import { byCode, codeColumn, codedList, inCodesSql, nameOfCode, reasonOfCode } from '../../src/lib/analysis/dims';
 import { AGE_BANDS, DIAGNOSIS_GROUPS } from '../../src/lib/analysis/domain';
 import { lit } from '../../src/lib/sql';
 import { perQuarterGenderSql } from '../../src/lib/analysis/summary';
@@ -18,10 +18,11 @@ const sample = (name: string) => resolve(__dirname, '..', '..', 'data-samples', 
 const CODED = ['gender', 'age_band', 'diagnosis_group', 'unit', 'physician', 'diagnosis', 'start_quarter'];
 
 let engine: NodeEngine;
+let ds: Dataset;
 
 beforeAll(async () => {
   engine = await NodeEngine.create();
-  const ds = new Dataset(engine);
+  ds = new Dataset(engine);
   // Certificates and an episode file (Rehabstöd's list): both shapes, with NULL genders, ages and diagnoses.
   for (const f of ['intyg-exempel.csv', 'rehabstod-exempel.csv', 'intyg-med-fel.csv']) await ds.addFile(fileFromPath(sample(f)));
   await ds.build({ gap: 5, asOf: '2025-06-30' });
@@ -87,6 +88,16 @@ describe('dimension codes of episodes', () => {
       expect(coded, col).toEqual(named);
     }
     expect(codedList('diagnosis_group, gender, age_band, length_days')).toBe('group_code, gender_code, age_code, length_days');
+  });
+
+  it('cert_fact’s reason codes name back every certificate’s extension reason', async () => {
+    await ds.ensureCertFacts();
+    const r = await queryOne<{ n: number; reasons: number; kinds: number; wrong: number }>(engine, `SELECT count(*) AS n,
+      count(extension_reason) AS reasons, count(DISTINCT extension_reason) AS kinds,
+      count(*) FILTER (WHERE ${reasonOfCode('reason_code')} IS DISTINCT FROM extension_reason) AS wrong FROM cert_fact`);
+    expect(r.reasons).toBeGreaterThan(100);
+    expect(r.kinds).toBeGreaterThan(5);
+    expect(r.wrong).toBe(0);
   });
 
   it('the overview’s episodes per quarter and gender, by code, equal the count by name', async () => {

@@ -12,7 +12,7 @@
  * - The start quarter ('2025-Q3'): year × 10 + quarter (20253).
  */
 import { listLit } from '../sql';
-import { AGE_BANDS, DIAGNOSIS_GROUPS } from './domain';
+import { AGE_BANDS, DIAGNOSIS_GROUPS, EXTENSION_REASONS } from './domain';
 import { DEFAULT_OE_STRATA, type Sexes } from './stats';
 
 export const GENDERS = ['K', 'M'] as const;
@@ -113,3 +113,16 @@ export const EPISODE_OE_STRATA = codedList(DEFAULT_OE_STRATA);
 
 /** Women and men of `episodes` told apart by the gender code (for the Mantel–Haenszel counts, stats.ts). */
 export const SEXES_BY_CODE: Sexes = { women: `gender_code = ${GENDERS.indexOf('K') + 1}`, men: `gender_code = ${GENDERS.indexOf('M') + 1}` };
+
+/** A certificate's extension reason in `cert_fact` by code (`reason_code`): its position here, NULL when blank. */
+export const REASONS = [...EXTENSION_REASONS, 'unknown'] as const;
+
+/** SQL (cert_fact): the reason code of a normalised extension reason expression. */
+export function reasonCodeSql(reason: string): string {
+  return `CAST(list_position(${listLit(REASONS)}, ${reason}) AS TINYINT)`;
+}
+
+/** SQL: the reason (VARCHAR) of a reason code expression; evaluate it on few rows only. */
+export function reasonOfCode(code: string): string {
+  return `CAST(${listLit(REASONS)}[${code}] AS VARCHAR)`;
+}

@@ -19,7 +19,7 @@
  */
 import { ageBandSql, diagnosisGroupSql, isWaitingReasonSql } from './domain';
 import { FMB_DIAGNOSES_SQL } from './fmb';
-import { codeColumnsSql, dimTablesSql } from './dims';
+import { codeColumnsSql, dimTablesSql, reasonCodeSql } from './dims';
 import { dateLit, intLit } from '../sql';
 
 export interface BuildOptions {
@@ -161,6 +161,7 @@ DROP TABLE IF EXISTS cert_fact;`;
   const certFacts = `
 CREATE OR REPLACE TABLE cert_fact AS
 SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reason,
+  ${reasonCodeSql('c.extension_reason')} AS reason_code,
   c.new_ep = 0 AS is_extension,
   c.new_ep = 0 AND ${isWaiting} AS is_waiting,
   (date_diff('day', c.start_date, c.end_date) + 1) * c.degree / 100.0 AS net,

@@ -9,7 +9,7 @@ import type { Dataset } from '../dataset';
 import { LENGTH_BANDS, EXTENSION_REASONS, lengthBandSql } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
 import { selectionSql, type Filters, NO_FILTERS } from './filters';
-import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, SEXES_BY_CODE } from './dims';
+import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, reasonOfCode, SEXES_BY_CODE } from './dims';
 
 const share = z.number().min(0).max(1).nullable();
 const count = z.number().int().min(0);
@@ -137,7 +137,8 @@ export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS, engi
     FROM ${rel} WHERE shape = 'certificates'`);
   await ds.ensureCertFacts();
   const reasonRows = await queryRows<{ reason: string; n: number }>(engine, `
-    SELECT coalesce(extension_reason, 'none') AS reason, count(*) AS n FROM ${selectedCertificatesSql(rel)} WHERE is_extension GROUP BY 1`);
+    SELECT coalesce(${reasonOfCode('rc')}, 'none') AS reason, n FROM (
+      SELECT reason_code AS rc, count(*) AS n FROM ${selectedCertificatesSql(rel)} WHERE is_extension GROUP BY 1)`);
   const by_reason: Record<string, number> = {};
   for (const code of [...EXTENSION_REASONS, 'unknown', 'none']) by_reason[code] = reasonRows.find((r) => r.reason === code)?.n ?? 0;
 

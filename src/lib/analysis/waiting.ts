@@ -30,7 +30,7 @@ import { dateLit, intLit, listLit } from '../sql';
 import { WAITING_REASONS } from './domain';
 import { selectedCertificatesSql } from './summary';
 import { kmMedianSql } from './stats';
-import { nameOfCode, type GroupKey } from './dims';
+import { nameOfCode, reasonOfCode, type GroupKey } from './dims';
 import { quarterOf, quarterRange } from '../periods';
 
 const WAITING_LIST = listLit(WAITING_REASONS);
@@ -110,14 +110,15 @@ export function waitingCubeSql(rel: string): string {
   CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days,
   CAST(coalesce(sum(episodes), 0) AS BIGINT) AS episodes,
   CAST(coalesce(sum(with_reason), 0) AS BIGINT) AS with_reason`;
-  // The episode's diagnosis group and unit by code (dims.ts), named on the aggregated rows.
+  // The reason (0 = first certificate, -1 = blank), the episode's diagnosis group and unit by code (dims.ts),
+  // named on the aggregated rows.
   return `WITH c AS (
   SELECT c.yq, c.is_extension, c.is_waiting, c.net, c.extension_reason,
-    CASE WHEN NOT c.is_extension THEN 'first' ELSE coalesce(c.extension_reason, 'none') END AS reason,
+    CASE WHEN NOT c.is_extension THEN 0 ELSE coalesce(c.reason_code, -1) END AS rc,
     e.group_code AS gc, e.unit_code AS uc
   FROM cert_fact c JOIN ${rel} e ON e.episode_id = c.episode_id
 ), a0 AS (
-  SELECT yq, reason, gc, uc,
+  SELECT yq, rc, gc, uc,
     count(*) AS certificates,
     count(*) FILTER (WHERE is_extension) AS extensions,
     count(*) FILTER (WHERE is_waiting) AS waiting_extensions,
@@ -127,7 +128,8 @@ export function waitingCubeSql(rel: string): string {
     count(extension_reason) AS with_reason
   FROM c GROUP BY ALL
 ), a AS (
-  SELECT * EXCLUDE (yq, gc, uc), ${nameOfCode('start_quarter', 'yq')} AS quarter,
+  SELECT * EXCLUDE (yq, rc, gc, uc), ${nameOfCode('start_quarter', 'yq')} AS quarter,
+    CASE rc WHEN 0 THEN 'first' WHEN -1 THEN 'none' ELSE ${reasonOfCode('rc')} END AS reason,
     ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, ${nameOfCode('unit', 'uc')} AS unit
   FROM a0
 ), per_physician AS (
