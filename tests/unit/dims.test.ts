@@ -12,7 +12,9 @@ import { NO_FILTERS, whereSql, type Filters } from '../../src/lib/analysis/filte
 import { byCode, codeColumn, codedList, inCodesSql, nameOfCode, reasonOfCode } from '../../src/lib/analysis/dims';
 import { AGE_BANDS, DIAGNOSIS_GROUPS } from '../../src/lib/analysis/domain';
 import { lit } from '../../src/lib/sql';
-import { perQuarterGenderSql } from '../../src/lib/analysis/summary';
+import { perQuarterGenderSql, summarize } from '../../src/lib/analysis/summary';
+import { kmMedianSql } from '../../src/lib/analysis/stats';
+import { lengthBandSql } from '../../src/lib/analysis/domain';
 
 const sample = (name: string) => resolve(__dirname, '..', '..', 'data-samples', name);
 const CODED = ['gender', 'age_band', 'diagnosis_group', 'unit', 'physician', 'diagnosis', 'start_quarter'];
@@ -98,6 +100,22 @@ describe('dimension codes of episodes', () => {
     expect(r.reasons).toBeGreaterThan(100);
     expect(r.kinds).toBeGreaterThan(5);
     expect(r.wrong).toBe(0);
+  });
+
+  it('the summary’s one-pass counts and joint medians equal the figures counted one by one', async () => {
+    const s = await summarize(ds);
+    const bands = await queryRows<{ band: string; n: number }>(engine,
+      `SELECT ${lengthBandSql('length_days')} AS band, count(*) AS n FROM episodes GROUP BY 1`);
+    for (const [band, n] of Object.entries(s.length.bands)) expect(n, band).toBe(bands.find((b) => b.band === band)?.n ?? 0);
+    expect(Object.values(s.length.bands).reduce((a, b) => a + b, 0)).toBe(s.episodes.total);
+    const w = await queryOne<{ e: number; w: number }>(engine,
+      `SELECT sum(extensions) AS e, sum(waiting_extensions) AS w FROM episodes WHERE shape = 'certificates'`);
+    expect([s.waiting.extensions, s.waiting.waiting_extensions]).toEqual([w.e, w.w]);
+    const all = await queryRows<{ median: number }>(engine, kmMedianSql('episodes'));
+    const byGender = await queryRows<{ grp: string; median: number }>(engine,
+      kmMedianSql(`(SELECT * FROM episodes WHERE gender IS NOT NULL)`, { group: 'gender' }));
+    expect(s.length.median_km_days).toBe(all[0].median);
+    expect(s.gender.median_km_days).toEqual({ women: byGender.find((r) => r.grp === 'K')!.median, men: byGender.find((r) => r.grp === 'M')!.median });
   });
 
   it('the overview’s episodes per quarter and gender, by code, equal the count by name', async () => {

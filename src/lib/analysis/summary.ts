@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Engine } from '../engine/types';
 import { queryOne, queryRows } from '../engine/rows';
 import type { Dataset } from '../dataset';
-import { LENGTH_BANDS, EXTENSION_REASONS, lengthBandSql } from './domain';
+import { LENGTH_BANDS, EXTENSION_REASONS } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
 import { selectionSql, type Filters, NO_FILTERS } from './filters';
 import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, reasonOfCode, SEXES_BY_CODE } from './dims';
@@ -92,9 +92,8 @@ export function perQuarterGenderSql(rel: string): string {
   ORDER BY 1, 2`;
 }
 
-export async function headline(engine: Engine, rel: string): Promise<Headline> {
-  const head = await queryOne<Headline>(engine, `
-    SELECT count(*) AS total,
+/** The headline counts and shares of `Headline` (all but the median), as select items over a selection. */
+const HEADLINE_ITEMS = `count(*) AS total,
       count(*) FILTER (WHERE ${SEXES_BY_CODE.women}) AS women,
       count(*) FILTER (WHERE ${SEXES_BY_CODE.men}) AS men,
       count(*) FILTER (WHERE gender IS NULL) AS unknown_gender,
@@ -104,10 +103,42 @@ export async function headline(engine: Engine, rel: string): Promise<Headline> {
       avg(CASE WHEN length_days > 365 THEN 1.0 ELSE 0.0 END) AS over_365,
       avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE ${SEXES_BY_CODE.women}) AS over_90_women,
       avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) FILTER (WHERE ${SEXES_BY_CODE.men}) AS over_90_men,
-      coalesce(sum(net_days), 0) AS net_days
-    FROM ${rel}`);
+      coalesce(sum(net_days), 0) AS net_days`;
+
+function withMedian<T>(head: T, km: KmMedianRow | undefined) {
+  return { ...head, median: km?.median ?? null, median_low: km?.ci_low ?? null, median_high: km?.ci_high ?? null };
+}
+
+export async function headline(engine: Engine, rel: string): Promise<Headline> {
+  const head = await queryOne<Headline>(engine, `SELECT ${HEADLINE_ITEMS} FROM ${rel}`);
   const km = await queryRows<KmMedianRow>(engine, kmMedianSql(rel));
-  return { ...head, median: km[0]?.median ?? null, median_low: km[0]?.ci_low ?? null, median_high: km[0]?.ci_high ?? null };
+  return withMedian(head, km[0]);
+}
+
+/**
+ * `summarize`'s episode counts in one pass over the selection: the headline items, the episodes per length band
+ * (`band_1` … in LENGTH_BANDS' order, as `lengthBandSql` assigns them: a NULL length falls in the last band) and the
+ * extension totals of the certificate-shape episodes.
+ */
+function summaryCountsSql(rel: string): string {
+  const bands = LENGTH_BANDS.map((b, i) => {
+    const lo = i === 0 ? null : LENGTH_BANDS[i - 1].hi;
+    const cond = b.hi === null ? `coalesce(length_days > ${lo}, true)` : lo === null ? `length_days <= ${b.hi}` : `length_days > ${lo} AND length_days <= ${b.hi}`;
+    return `count(*) FILTER (WHERE ${cond}) AS band_${i + 1}`;
+  }).join(',\n      ');
+  const certs = `FILTER (WHERE shape = 'certificates')`;
+  return `SELECT ${HEADLINE_ITEMS},
+      ${bands},
+      CAST(coalesce(sum(extensions) ${certs}, 0) AS BIGINT) AS extensions,
+      CAST(coalesce(sum(waiting_extensions) ${certs}, 0) AS BIGINT) AS waiting_extensions,
+      CAST(coalesce(sum(waiting_net_days) ${certs}, 0) AS DOUBLE) AS waiting_net_days
+    FROM ${rel}`;
+}
+
+/** Kaplan–Meier medians of the whole selection (grp 'all') and of women ('K') and men ('M'), in one statement. */
+function kmAllAndGenderSql(rel: string): string {
+  const stacked = `(SELECT *, 0 AS km_g FROM ${rel} UNION ALL SELECT *, gender_code AS km_g FROM ${rel} WHERE gender_code IS NOT NULL)`;
+  return kmMedianSql(stacked, { group: { key: 'km_g', name: (k) => `CASE WHEN ${k} = 0 THEN 'all' ELSE ${nameOfCode('gender', k)} END` } });
 }
 
 /**
@@ -118,23 +149,19 @@ export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS, engi
   if (!ds.built) throw new Error('build() the dataset first');
   const rel = selectionSql(filters);
 
-  const head = await headline(engine, rel);
-
-  const bandRows = await queryRows<{ band: string; n: number }>(engine,
-    `SELECT ${lengthBandSql('length_days')} AS band, count(*) AS n FROM ${rel} GROUP BY 1`);
+  // The counts in one pass, and the three medians in one statement (fewer statements: each one costs its own
+  // scan of the selection in the tab, and the quarterly report asks for three periods).
+  const counts = await queryOne<Headline & { extensions: number; waiting_extensions: number; waiting_net_days: number }>(engine, summaryCountsSql(rel));
+  const kms = await queryRows<KmMedianRow>(engine, kmAllAndGenderSql(rel));
+  const head = withMedian(counts, kms.find((r) => r.grp === 'all'));
+  const kmByGender = kms.filter((r) => r.grp !== 'all');
   const bands: Record<string, number> = {};
-  for (const b of LENGTH_BANDS) bands[b.id] = bandRows.find((r) => r.band === b.id)?.n ?? 0;
-
-  const kmByGender = await queryRows<KmMedianRow>(engine, kmMedianSql(`(SELECT * FROM ${rel} WHERE gender_code IS NOT NULL)`, { group: byCode('gender') }));
+  LENGTH_BANDS.forEach((b, i) => { bands[b.id] = Number(counts[`band_${i + 1}`] ?? 0); });
   const mh = await queryRows<MhRow>(engine, mhSql(rel, { outcome: OVER_90, strata: codedList(GENDER_STRATA), sexes: SEXES_BY_CODE }));
 
-  // Extensions, waiting extensions and their net days are per-episode columns (episodes.ts); only the split by
-  // reason reads the certificates.
-  const wait = await queryOne<{ extensions: number; waiting_extensions: number; waiting_net_days: number | null }>(engine, `
-    SELECT CAST(coalesce(sum(extensions), 0) AS BIGINT) AS extensions,
-      CAST(coalesce(sum(waiting_extensions), 0) AS BIGINT) AS waiting_extensions,
-      CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days
-    FROM ${rel} WHERE shape = 'certificates'`);
+  // Extensions, waiting extensions and their net days are per-episode columns (episodes.ts, counted above); only
+  // the split by reason reads the certificates.
+  const wait = counts;
   await ds.ensureCertFacts();
   const reasonRows = await queryRows<{ reason: string; n: number }>(engine, `
     SELECT coalesce(${reasonOfCode('rc')}, 'none') AS reason, n FROM (
