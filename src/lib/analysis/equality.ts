@@ -41,7 +41,7 @@ function stackedSql(rel: string): string {
 
 /** The key "group|gender" of `genderMedianSql` as one integer: eq_code × 4 + gender code, named afterwards. */
 const GROUP_GENDER: GroupKey = {
-  key: 'eq_code * 4 + gender_code',
+  key: 'CAST(eq_code AS INTEGER) * 4 + gender_code',
   name: (k) => `(CASE WHEN ${k} // 4 = 0 THEN '${ALL}' ELSE ${nameOfCode('diagnosis_group', `${k} // 4`)} END
     || '|' || ${nameOfCode('gender', `${k} % 4`)})`
 };

@@ -180,19 +180,24 @@ export type PeriodWaitingRow = {
  */
 export function periodWaitingSql(rel: string, from: string | null, to: string | null): string {
   const inPeriod = [from ? `c.start_date >= ${dateLit(from)}` : 'TRUE', to ? `c.start_date <= ${dateLit(to)}` : 'TRUE'].join(' AND ');
-  return `WITH c AS (
-  SELECT * FROM ${selectedCertificatesSql(rel)} c WHERE c.is_extension AND ${inPeriod}
+  // One pass: the period's extensions counted by (waiting, reason code, unit code), a few rows; the totals and the
+  // top reason × unit come from those. Ties: the reason's order (its code), then the unit's (its code sorts like
+  // its name; dims.ts), no unit last.
+  return `WITH g AS MATERIALIZED (
+  SELECT c.is_waiting, c.reason_code AS rc, e.unit_code AS uc, count(*) AS n, sum(c.net) AS net
+  FROM cert_fact c JOIN ${rel} e ON e.episode_id = c.episode_id
+  WHERE c.is_extension AND ${inPeriod}
+  GROUP BY ALL
 ), top AS (
-  SELECT extension_reason AS reason, ep_unit AS unit, sum(net) AS net
-  FROM c WHERE is_waiting GROUP BY 1, 2
-  ORDER BY net DESC, list_position(${WAITING_LIST}, extension_reason), unit NULLS LAST LIMIT 1
+  SELECT rc, uc, sum(net) AS net FROM g WHERE is_waiting GROUP BY 1, 2
+  ORDER BY net DESC, rc, uc NULLS LAST LIMIT 1
 )
 SELECT
-  (SELECT count(*) FROM c) AS extensions,
-  (SELECT count(*) FROM c WHERE is_waiting) AS waiting_extensions,
-  (SELECT CAST(coalesce(sum(net), 0) AS DOUBLE) FROM c WHERE is_waiting) AS waiting_net_days,
-  (SELECT reason FROM top) AS top_reason,
-  (SELECT unit FROM top) AS top_unit,
+  (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM g) AS extensions,
+  (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM g WHERE is_waiting) AS waiting_extensions,
+  (SELECT CAST(coalesce(sum(net), 0) AS DOUBLE) FROM g WHERE is_waiting) AS waiting_net_days,
+  (SELECT ${reasonOfCode('rc')} FROM top) AS top_reason,
+  (SELECT ${nameOfCode('unit', 'uc')} FROM top) AS top_unit,
   (SELECT CAST(net AS DOUBLE) FROM top) AS top_net_days`;
 }
 
@@ -253,7 +258,7 @@ export function waitingMediansSql(rel: string): string {
   // "group|yes" / "group|no" and "group|x", grouped on integers (the group's code, dims.ts) and named on the rows.
   const group = (k: string) => nameOfCode('diagnosis_group', k);
   const byYes: GroupKey = {
-    key: `group_code * 2 + CAST(waiting_extensions > 0 AS INTEGER)`,
+    key: `CAST(group_code AS INTEGER) * 2 + CAST(waiting_extensions > 0 AS INTEGER)`,
     name: (k) => `(${group(`${k} // 2`)} || '|' || CASE WHEN ${k} % 2 = 1 THEN 'yes' ELSE 'no' END)`
   };
   const byExt: GroupKey = { key: 'group_code', name: (k) => `(${group(k)} || '|x')` };
