@@ -10,6 +10,7 @@
  * upper case ('F43.8A' → 'F438A'); the longest FMB code that is a prefix of the diagnosis wins
  * ('F43.8A' → F43.8, 'S52.5' → S52.5 rather than S52, 'J06.9' → J06).
  */
+import { nameOfCode } from './dims';
 import type { Engine } from '../engine/types';
 import { queryOne } from '../engine/rows';
 import { z } from 'zod';
@@ -168,22 +169,23 @@ export function fmbBySql(rel: string, key: FmbKey): string {
  */
 export function fmbByAllSql(rel: string): string {
   // One pass over the selection per (code, physician, unit); the breakdowns are summed from those rows.
+  // Physician and unit by code (dims.ts), named on the summed rows.
   return `WITH c AS (
-  SELECT fmb_code, physician, unit, max(fmb_max) AS fmb_max, count(*) AS n,
+  SELECT fmb_code, physician_code AS pc, unit_code AS uc, max(fmb_max) AS fmb_max, count(*) AS n,
     count(*) FILTER (WHERE over_fmb) AS over, sum(fmb_overrun) AS overrun, count(fmb_overrun) AS with_overrun
   FROM ${fmbEpisodesSql(rel)} WHERE fmb_max IS NOT NULL
-  GROUP BY fmb_code, physician, unit
+  GROUP BY fmb_code, pc, uc
 )
 SELECT breakdown, key, fmb_max, n, over, share, mean_overrun FROM (
-  SELECT CASE WHEN grouping(fmb_code) = 0 THEN 'fmb_code' WHEN grouping(physician) = 0 THEN 'physician' ELSE 'unit' END AS breakdown,
-    CASE WHEN grouping(fmb_code) = 0 THEN fmb_code WHEN grouping(physician) = 0 THEN physician ELSE unit END AS key,
+  SELECT CASE WHEN grouping(fmb_code) = 0 THEN 'fmb_code' WHEN grouping(pc) = 0 THEN 'physician' ELSE 'unit' END AS breakdown,
+    CASE WHEN grouping(fmb_code) = 0 THEN fmb_code WHEN grouping(pc) = 0 THEN ${nameOfCode('physician', 'pc')} ELSE ${nameOfCode('unit', 'uc')} END AS key,
     CASE WHEN grouping(fmb_code) = 0 THEN CAST(max(fmb_max) AS INTEGER) END AS fmb_max,
     CAST(sum(n) AS BIGINT) AS n,
     CAST(sum(over) AS BIGINT) AS over,
     CAST(sum(over) AS DOUBLE) / sum(n) AS share,
     CAST(sum(overrun)::DOUBLE / nullif(sum(with_overrun), 0) AS DOUBLE) AS mean_overrun
   FROM c
-  GROUP BY GROUPING SETS ((fmb_code), (physician), (unit))
+  GROUP BY GROUPING SETS ((fmb_code), (pc), (uc))
 ) ORDER BY CASE breakdown WHEN 'fmb_code' THEN 0 WHEN 'physician' THEN 1 ELSE 2 END, key NULLS LAST`;
 }
 
