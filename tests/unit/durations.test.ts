@@ -30,11 +30,12 @@ import { selectionSql } from '../../src/lib/analysis/filters';
 import { NO_FILTERS } from '../../src/lib/analysis/filters';
 import {
   certificatesSql, degreesSql, kmCurveUpToSql, kmMediansSql, lengthBandsSql, maxKmDaysSql, netDaysByQuarterSql,
+  DURATION_KM, KM_SPLITS, kmGroupExpr,
   DURATION_COUNTS, durationHeadSql, writeDurationCountsSql, type DurationSource,
   partTimeSql, thresholdByQuarterSql, watchListSql, type CountRow, type NetDaysRow, type PartTimeRow,
   type ThresholdRow, type WatchRow
 } from '../../src/lib/analysis/durations';
-import type { KmCurveRow, KmMedianRow } from '../../src/lib/analysis/stats';
+import { kmAtSql, writeKmStepsSql, type KmCurveRow, type KmMedianRow } from '../../src/lib/analysis/stats';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const AS_OF = '2025-06-30';
@@ -111,6 +112,17 @@ describe('Kaplan–Meier through the fixture (ties and censoring)', () => {
     const curve = await queryRows<KmCurveRow>(engine, kmCurveUpToSql(rel, 'gender'));
     const k120 = curve.find((r) => r.grp === 'K' && r.t === 120)!;
     expect(k120.surv).toBeCloseTo(5 / 14, 12);
+  });
+
+  it('the view reads its curve, medians and table from steps written once: the same rows', async () => {
+    for (const split of KM_SPLITS) {
+      await engine.query(writeKmStepsSql(DURATION_KM.steps, rel, { group: kmGroupExpr(split) }));
+      expect(await queryRows(engine, kmCurveUpToSql(DURATION_KM, split, 200)), split).toEqual(await queryRows(engine, kmCurveUpToSql(rel, split, 200)));
+      expect(await queryRows(engine, kmMediansSql(DURATION_KM, split)), split).toEqual(await queryRows(engine, kmMediansSql(rel, split)));
+      const days = [30, 90, 180, 365];
+      expect(await queryRows(engine, kmAtSql(DURATION_KM, { days })), split)
+        .toEqual(await queryRows(engine, kmAtSql(rel, { group: kmGroupExpr(split), days })));
+    }
   });
 });
 

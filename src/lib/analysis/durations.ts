@@ -7,7 +7,7 @@
  * episode of unknown gender counts in 'total' only.
  */
 import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandNoSql } from './domain';
-import { kmAtSql, kmCurveSql, kmMedianSql } from './stats';
+import { kmAtSql, kmCurveSql, kmMedianSql, type KmSteps } from './stats';
 import { byCode, nameOfCode, type GroupKey } from './dims';
 import { dateLit, intLit, listLit, lit } from '../sql';
 
@@ -175,14 +175,21 @@ export function kmGroupExpr(split: KmSplit): GroupKey | undefined {
 }
 
 /** The Kaplan–Meier curve (KmCurveRow) up to `maxDay` (inclusive), optionally split. */
-export function kmCurveUpToSql(rel: string, split: KmSplit, maxDay = KM_MAX_DAY): string {
+export function kmCurveUpToSql(rel: string | KmSteps, split: KmSplit, maxDay = KM_MAX_DAY): string {
   return `SELECT * FROM (${kmCurveSql(rel, { group: kmGroupExpr(split) })}) WHERE t <= ${intLit(maxDay)} ORDER BY grp NULLS LAST, t`;
 }
 
 /** Median with CI per curve (KmMedianRow). */
-export function kmMediansSql(rel: string, split: KmSplit): string {
+export function kmMediansSql(rel: string | KmSteps, split: KmSplit): string {
   return kmMedianSql(rel, { group: kmGroupExpr(split) });
 }
+
+/**
+ * The view's Kaplan–Meier figures (curve, medians, S at the table's days) read one set of steps per redraw, written
+ * by `writeKmStepsSql(DURATION_KM.steps, rel, { group: kmGroupExpr(split) })` (tests/unit/durations.test.ts: the
+ * same rows as from the selection).
+ */
+export const DURATION_KM: KmSteps = { steps: 'sf_km_steps' };
 
 /** The longest km_days in the selection (for the chart's x axis). */
 export function maxKmDaysSql(rel: string): string {

@@ -135,14 +135,30 @@ function kmStepsCte(rel: string, group?: string | GroupKey): string {
 }
 
 /**
+ * Kaplan–Meier steps written once into a temporary table (`writeKmStepsSql`), for a view that draws several figures
+ * from one curve per redraw: pass it in place of `rel` to kmCurveSql, kmMedianSql and kmAtSql (the group is then
+ * the one the steps were written with). The figures are those computed from the relation itself.
+ */
+export type KmSteps = { steps: string };
+
+function stepsWith(rel: string | KmSteps, group?: string | GroupKey): string {
+  return typeof rel === 'string' ? kmStepsCte(rel, group) : `WITH km_steps AS (SELECT * FROM ${rel.steps})`;
+}
+
+/** Writes the Kaplan–Meier steps (`km_steps`: grp, t, n_risk, …) of `rel` by `group` into temporary table `table`. */
+export function writeKmStepsSql(table: string, rel: string, opts: { group?: string | GroupKey } = {}): string {
+  return `CREATE OR REPLACE TEMP TABLE ${table} AS ${kmStepsCte(rel, opts.group)} SELECT * FROM km_steps`;
+}
+
+/**
  * Kaplan–Meier curve (time = km_days, event = km_event), rows `KmCurveRow` ordered by grp, t: per group a
  * start row t = 0, surv = 1 (n_risk = all episodes of the group), then one row per distinct time with an event
  * or a censoring. Ties: events before censorings at the same t. Greenwood variance; 95 % pointwise CI on the
  * log–log scale: S^exp(±1.96·se(log(−log S))), se = sqrt(Σ d/(n(n−d))) / |log S|; band [S, S] when S is 1 or 0.
  * (If the data has km_days = 0 the start row comes first among the t = 0 rows.)
  */
-export function kmCurveSql(rel: string, opts: { group?: string | GroupKey } = {}): string {
-  return `${kmStepsCte(rel, opts.group)}
+export function kmCurveSql(rel: string | KmSteps, opts: { group?: string | GroupKey } = {}): string {
+  return `${stepsWith(rel, opts.group)}
 SELECT grp, t, n_risk, n_event, n_censored, surv, std_err, lower, upper FROM (
   SELECT grp, 0 AS t, CAST(sum(n_event + n_censored) AS BIGINT) AS n_risk, CAST(0 AS BIGINT) AS n_event,
     CAST(0 AS BIGINT) AS n_censored, 1.0::DOUBLE AS surv, 0.0::DOUBLE AS std_err, 1.0::DOUBLE AS lower,
@@ -159,8 +175,8 @@ SELECT grp, t, n_risk, n_event, n_censored, surv, std_err, lower, upper FROM (
  * ci_low = first t with lower(t) ≤ 0.5, ci_high = first t with upper(t) ≤ 0.5; NULL when never reached.
  * (The lower band falls below 0.5 first, so this gives ci_low ≤ median ≤ ci_high.) Whole days.
  */
-export function kmMedianSql(rel: string, opts: { group?: string | GroupKey } = {}): string {
-  return `${kmStepsCte(rel, opts.group)}
+export function kmMedianSql(rel: string | KmSteps, opts: { group?: string | GroupKey } = {}): string {
+  return `${stepsWith(rel, opts.group)}
 SELECT grp,
   CAST(sum(n_event + n_censored) AS BIGINT) AS n,
   CAST(sum(n_event) AS BIGINT) AS events,
@@ -176,10 +192,10 @@ FROM km_steps GROUP BY grp ORDER BY grp NULLS LAST`;
  * KM estimate of the share of episodes lasting longer than the threshold, i.e. passing it (ongoing ones
  * counted correctly); 1 − surv is the share that has ended by then.
  */
-export function kmAtSql(rel: string, opts: { group?: string | GroupKey; days: number[] }): string {
+export function kmAtSql(rel: string | KmSteps, opts: { group?: string | GroupKey; days: number[] }): string {
   const days = opts.days.length ? opts.days.map((d) => intLit(d)).join(', ') : '';
   if (!days) return `SELECT NULL::VARCHAR AS grp, 0 AS day, 1.0::DOUBLE AS surv, 1.0::DOUBLE AS lower, 1.0::DOUBLE AS upper WHERE false`;
-  return `${kmStepsCte(rel, opts.group)}, km_groups AS (
+  return `${stepsWith(rel, opts.group)}, km_groups AS (
   SELECT DISTINCT grp FROM km_steps
 ), km_days AS (
   SELECT CAST(unnest([${days}]) AS INTEGER) AS day
