@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, type OpenedPage } from './browser';
-import { FIXTURES, openWithFixture, plain } from './app';
+import { FIXTURES, openDashboard, openWithFixture, plain } from './app';
 
 let browser: Browser;
 
@@ -94,6 +94,38 @@ describe('Sjukskrivningslängd', () => {
 });
 
 describe('Bevakning', () => {
+  it('a long list draws 200 rows at a time, says so, and shows more on request; the download holds them all', async () => {
+    const baseUrl = inject('baseUrl');
+    const p = await openPage(browser, baseUrl);
+    const page = p.page;
+    try {
+      // The bundled sample data: 590 ongoing episodes.
+      await openDashboard(page, baseUrl);
+      await page.click('[data-nav="watch"]');
+      await page.waitForSelector('[data-testid="watch-list"]', { timeout: 30_000 });
+      await page.selectOption('[data-testid="watch-within"]', '');
+      const rows = () => page.locator('[data-testid="watch-list"] tbody tr').count();
+      await page.waitForFunction(() => document.querySelector('[data-testid="watch-count"]')?.textContent?.startsWith('590 '), undefined, { timeout: 30_000 });
+      expect(await rows()).toBe(200);
+      expect(plain(await page.locator('[data-testid="watch-shown"]').textContent())).toBe('Tabellen visar de 200 första av 590. Nedladdningen innehåller alla.');
+      expect(plain(await page.locator('[data-testid="watch-more"]').textContent())).toBe('Visa 200 till');
+      await page.click('[data-testid="watch-more"]');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="watch-list"] tbody tr').length === 400, undefined, { timeout: 30_000 });
+      expect(plain(await page.locator('[data-testid="watch-more"]').textContent())).toBe('Visa 190 till');
+      await page.click('[data-testid="watch-more"]');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="watch-list"] tbody tr').length === 590, undefined, { timeout: 30_000 });
+      expect(await page.locator('[data-testid="watch-more"]').count()).toBe(0);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="watch-download"]')]);
+      expect(readFileSync((await download.path())!, 'utf8').trim().split(/\r\n/).length).toBe(591);
+      // Another choice starts again at 200 rows.
+      await page.selectOption('[data-testid="watch-within"]', '90');
+      await page.waitForFunction(() => !document.querySelector('[data-testid="watch-count"]')?.textContent?.startsWith('590 '), undefined, { timeout: 30_000 });
+      expect(await rows()).toBeLessThanOrEqual(200);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('lists the ongoing episodes by days left, filters within N days, downloads CSV, hides in share mode', async () => {
     const p = await openWith('dur-km.csv', 'watch');
     const page = p.page;

@@ -674,6 +674,8 @@ export const en: Messages = {
     withinAll: 'All ongoing',
     withinDays: (n: string) => `${n} days`,
     count: (n: string, total: string) => `${n} of ${total} ongoing episodes shown.`,
+    shownFirst: (n: string, all: string) => `The table shows the first ${n} of ${all}. The download holds them all.`,
+    showMore: (n: string) => `Show ${n} more`,
     none: 'No ongoing episode in the selection matches.',
     caption: 'Ongoing episodes by days left to the next threshold',
     patientCol: 'Patient (pseudonym)',

@@ -681,6 +681,8 @@ export const sv = {
     withinAll: 'Alla pågående',
     withinDays: (n: string) => `${n} dagar`,
     count: (n: string, total: string) => `${n} av ${total} pågående sjukfall visas.`,
+    shownFirst: (n: string, all: string) => `Tabellen visar de ${n} första av ${all}. Nedladdningen innehåller alla.`,
+    showMore: (n: string) => `Visa ${n} till`,
     none: 'Inga pågående sjukfall i urvalet matchar.',
     caption: 'Pågående sjukfall efter dagar kvar till nästa gräns',
     patientCol: 'Patient (pseudonym)',
