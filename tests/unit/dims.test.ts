@@ -66,10 +66,16 @@ describe('dimension codes of episodes', () => {
       const parts = [named.length ? `${col} IN (${named.map(lit).join(', ')})` : null, values.includes('') ? `${col} IS NULL` : null];
       return parts.filter(Boolean).join(' OR ');
     };
+    const units = (await queryRows<{ v: string }>(engine, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1`)).map((r) => r.v);
+    const physicians = (await queryRows<{ v: string }>(engine, `SELECT DISTINCT physician AS v FROM episodes WHERE physician IS NOT NULL ORDER BY 1`)).map((r) => r.v);
+    expect(units.length).toBeGreaterThan(2);
     const cases: [keyof Filters, string, string[]][] = [
       ['genders', 'gender', ['K']], ['genders', 'gender', ['M', '']], ['genders', 'gender', ['']], ['genders', 'gender', ['X']],
       ['ageBands', 'age_band', ['-20', '61+']], ['ageBands', 'age_band', ['unknown']], ['ageBands', 'age_band', ['99']],
-      ['groups', 'diagnosis_group', ['psychiatric']], ['groups', 'diagnosis_group', ['invalid', 'somatic', 'nonsense']]
+      ['groups', 'diagnosis_group', ['psychiatric']], ['groups', 'diagnosis_group', ['invalid', 'somatic', 'nonsense']],
+      ['units', 'unit', [units[0]]], ['units', 'unit', [units[1], units[units.length - 1], '']], ['units', 'unit', ['']],
+      ['units', 'unit', ['Ingen sådan enhet']],
+      ['physicians', 'physician', [physicians[0], physicians[2]]], ['physicians', 'physician', ['', 'Ingen sådan läkare']]
     ];
     for (const [key, col, values] of cases) {
       const f = { ...NO_FILTERS, [key]: values } as Filters;

@@ -47,6 +47,13 @@ export function codeColumn(column: string): string | null {
   return dimOf(column)?.code ?? null;
 }
 
+/** The dimension table of a column with values of the data (unit, physician, diagnosis). */
+export function dimTable(column: string): string {
+  const d = dimOf(column);
+  if (!d || !('table' in d)) throw new Error(`no dimension table for ${column}`);
+  return d.table;
+}
+
 /** SQL: the name (VARCHAR) of the code `codeExpr` of dimension `column`; evaluate it on few rows only. */
 export function nameOfCode(column: string, codeExpr: string): string {
   const d = dimOf(column);

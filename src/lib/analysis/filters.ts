@@ -3,7 +3,7 @@
  * An episode counts in a period when any of its days falls in the period (domain.md).
  */
 import { dateLit, lit } from '../sql';
-import { inCodesSql } from './dims';
+import { codeColumn, dimTable, inCodesSql } from './dims';
 
 export interface Filters {
   from: string | null;
@@ -17,12 +17,17 @@ export interface Filters {
 
 export const NO_FILTERS: Filters = { from: null, to: null, units: [], physicians: [], groups: [], genders: [], ageBands: [] };
 
-function inList(col: string, values: string[]): string | null {
+/**
+ * A unit or physician filter, tested on the code (dims.ts): the codes of the chosen names come from the dimension
+ * table, a few rows, and DuckDB then compares integers per episode (and can skip stored row segments by them).
+ */
+function inDimSql(col: 'unit' | 'physician', values: string[]): string | null {
   if (values.length === 0) return null;
+  const code = codeColumn(col)!;
   const named = values.filter((v) => v !== '');
   const parts = [];
-  if (named.length) parts.push(`${col} IN (${named.map(lit).join(', ')})`);
-  if (values.includes('')) parts.push(`${col} IS NULL`);
+  if (named.length) parts.push(`${code} IN (SELECT ${code} FROM ${dimTable(col)} WHERE ${col} IN (${named.map(lit).join(', ')}))`);
+  if (values.includes('')) parts.push(`${code} IS NULL`);
   return `(${parts.join(' OR ')})`;
 }
 
@@ -31,8 +36,8 @@ export function whereSql(f: Filters): string {
   const parts = [
     f.to ? `start_date <= ${dateLit(f.to)}` : null,
     f.from ? `end_date >= ${dateLit(f.from)}` : null,
-    inList('unit', f.units),
-    inList('physician', f.physicians),
+    inDimSql('unit', f.units),
+    inDimSql('physician', f.physicians),
     // Fixed lists: tested on their integer codes (dims.ts), several times cheaper per row than on the names.
     f.groups.length ? inCodesSql('diagnosis_group', f.groups) : null,
     f.genders.length ? inCodesSql('gender', f.genders) : null,
