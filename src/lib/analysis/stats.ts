@@ -243,19 +243,22 @@ export type MhRow = {
  * e.g. `diagnosis_group, age_band` or "diagnosis_group || '|' || age_band".
  * With `counted`, `rel` holds the 2×2 counts already (`mhCountsSql`): columns a, b, c, d (women with / without the
  * outcome, men with / without) per finer cell, summed here by group and stratum; the figures are the same.
+ * `group` is an expression or a `GroupKey` (for `episodes`, dims.ts `byCode`); `sexes` tells women and men apart
+ * (default gender = 'K' / 'M'; dims.ts `SEXES_BY_CODE` for `episodes`).
  */
 export function mhSql(
   rel: string,
   opts: { outcome: string; strata: string; group?: string | GroupKey; sexes?: Sexes } | { counted: true; strata: string; group?: string | GroupKey }
 ): string {
   const g = keyOf(opts.group);
+  const sexes = 'counted' in opts ? SEXES : opts.sexes ?? SEXES;
   const cells = 'counted' in opts
     ? `SELECT ${g.key} AS gk, sum(a)::DOUBLE AS a, sum(b)::DOUBLE AS b, sum(c)::DOUBLE AS c, sum(d)::DOUBLE AS d
   FROM ${rel}
   GROUP BY 1, ${opts.strata}`
-    : `SELECT ${g.key} AS gk, ${mhCounts(opts.outcome, opts.sexes, '::DOUBLE')}
+    : `SELECT ${g.key} AS gk, ${mhCounts(opts.outcome, sexes, '::DOUBLE')}
   FROM ${rel}
-  WHERE (${(opts.sexes ?? SEXES).women} OR ${(opts.sexes ?? SEXES).men}) AND (${opts.outcome}) IS NOT NULL
+  WHERE (${sexes.women} OR ${sexes.men}) AND (${opts.outcome}) IS NOT NULL
   GROUP BY 1, ${opts.strata}`;
   return `WITH mh_cells AS (
   ${cells}
@@ -350,7 +353,8 @@ export const DEFAULT_OE_STRATA = 'diagnosis_group, gender, age_band';
  * - Funnel limits 1 ± z/√E, z = 1.96 and 3.09, lower limit floored at 0.
  * - flag 'high' when O/E > 1 + 3.09/√E, 'low' when O/E < 1 − 3.09/√E, NULL when fewer than 10 episodes or E = 0.
  * `strata` is a SQL expression or a comma-separated list of expressions (a NULL value is its own level);
- * default `DEFAULT_OE_STRATA`.
+ * default `DEFAULT_OE_STRATA` (for `episodes`, dims.ts `EPISODE_OE_STRATA` is the same by code). `group` is an
+ * expression or a `GroupKey` (dims.ts `byCode`).
  */
 export function oeSql(rel: string, opts: { group: string | GroupKey; outcome: string; strata?: string }): string {
   const strata = opts.strata ?? DEFAULT_OE_STRATA;
