@@ -2,6 +2,7 @@
  * Domain constants shared by SQL builders and the UI (ids only; Swedish/English labels live in src/lib/i18n).
  * Definitions: ../shared/domain.md and docs/definitions.md.
  */
+import { listLit } from '../sql';
 
 /** Length bands in days (domain.md). */
 export const LENGTH_BANDS = [
@@ -78,10 +79,12 @@ export function lengthBandNoSql(len: string): string {
   return `CASE ${whens} ELSE ${LENGTH_BANDS.length} END`;
 }
 
+/** SQL: the length band id of a band number expression (`lengthBandNoSql`). */
+export function lengthBandOfNo(no: string): string {
+  return `CAST(${listLit(LENGTH_BANDS.map((b) => b.id))}[${no}] AS VARCHAR)`;
+}
+
 /** SQL: length band id of an integer length expression. */
 export function lengthBandSql(len: string): string {
-  const whens = LENGTH_BANDS.filter((b) => b.hi !== null)
-    .map((b) => `WHEN ${len} <= ${b.hi} THEN '${b.id}'`)
-    .join(' ');
-  return `CASE ${whens} ELSE '731+' END`;
+  return lengthBandOfNo(lengthBandNoSql(len));
 }

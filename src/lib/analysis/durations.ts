@@ -6,10 +6,10 @@
  * numbers, strings, booleans and ISO dates. Gender strata are 'total', 'K' (women) and 'M' (men); an
  * episode of unknown gender counts in 'total' only.
  */
-import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandNoSql } from './domain';
+import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandNoSql, lengthBandOfNo } from './domain';
 import { kmAtSql, kmCurveSql, kmMedianSql, type KmSteps } from './stats';
 import { byCode, nameOfCode, type GroupKey } from './dims';
-import { dateLit, intLit, listLit, lit } from '../sql';
+import { dateLit, intLit, lit } from '../sql';
 
 export const GENDER_COLUMNS = ['total', 'K', 'M'] as const;
 export type GenderColumn = (typeof GENDER_COLUMNS)[number];
@@ -76,7 +76,7 @@ function durationCountsSelect(rel: string): string {
     WHEN ${n} <= 5 THEN ${n} WHEN ${n} <= 9 THEN 6 ELSE 10 END`;
   const certName = `CASE WHEN cc IS NULL THEN 'unknown' WHEN cc = 6 THEN '6-9' WHEN cc = 10 THEN '10+' ELSE CAST(cc AS VARCHAR) END`;
   const known = `(SELECT DISTINCT patient, CAST(rec AS BIGINT) AS ep_no, start_date FROM episode_input WHERE certificates IS NOT NULL)`;
-  return `SELECT ${nameOfCode('gender', 'gender_code')} AS gender, ${listLit(LENGTH_BANDS.map((b) => b.id))}[band_no] AS band, degree,
+  return `SELECT ${nameOfCode('gender', 'gender_code')} AS gender, ${lengthBandOfNo('band_no')} AS band, degree,
     ${certName} AS cert_class, n, with_diagnosis
   FROM (
     SELECT e.gender_code, ${lengthBandNoSql('e.length_days')} AS band_no, e.degree, ${certClass} AS cc,

@@ -27,13 +27,10 @@
  * Waiting now: an ongoing episode (at as_of) with a referral on or before as_of and care not started by as_of.
  */
 import { dateLit, intLit, listLit } from '../sql';
-import { WAITING_REASONS } from './domain';
-import { selectedCertificatesSql } from './summary';
 import { kmMedianSql } from './stats';
 import { nameOfCode, reasonOfCode, type GroupKey } from './dims';
 import { quarterOf, quarterRange } from '../periods';
 
-const WAITING_LIST = listLit(WAITING_REASONS);
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the data holds
@@ -209,6 +206,11 @@ SELECT
 export const WAIT_GROUPS = ['waiting', 'extended', 'single'] as const;
 export type WaitGroup = (typeof WAIT_GROUPS)[number];
 
+/** SQL: the position in WAIT_GROUPS of an episode's group, from its counts (`p`: the episode columns' prefix). */
+function waitGroupNo(p: string): string {
+  return `CASE WHEN ${p}waiting_extensions > 0 THEN 1 WHEN ${p}extensions > 0 THEN 2 ELSE 3 END`;
+}
+
 /**
  * The selected certificate-shape episodes with `wait_group`: 'waiting' (at least one waiting extension),
  * 'extended' (extensions, none of them waiting), 'single' (one certificate, no extension), and
@@ -218,7 +220,7 @@ export type WaitGroup = (typeof WAIT_GROUPS)[number];
  */
 export function waitingGroupRel(rel: string): string {
   return `(SELECT e.*,
-    CASE WHEN e.waiting_extensions > 0 THEN 'waiting' WHEN e.extensions > 0 THEN 'extended' ELSE 'single' END AS wait_group,
+    ${listLit(WAIT_GROUPS)}[${waitGroupNo('e.')}] AS wait_group,
     CASE WHEN e.waiting_extensions > 0 THEN 'yes' ELSE 'no' END AS has_waiting
   FROM ${rel} e WHERE e.shape = 'certificates')`;
 }
@@ -228,7 +230,7 @@ export function waitingGroupRel(rel: string): string {
  * the curve's rows (dims.ts GroupKey): the same groups, without a string per episode.
  */
 export const WAIT_GROUP_KEY: GroupKey = {
-  key: `CASE WHEN waiting_extensions > 0 THEN 1 WHEN extensions > 0 THEN 2 ELSE 3 END`,
+  key: waitGroupNo(''),
   name: (k) => `CAST(${listLit(WAIT_GROUPS)}[${k}] AS VARCHAR)`
 };
 
