@@ -19,7 +19,7 @@ export const NO_FILTERS: Filters = { from: null, to: null, units: [], physicians
 
 /**
  * A unit or physician filter, tested on the code (dims.ts): the codes of the chosen names come from the dimension
- * table, a few rows, and DuckDB then compares integers per episode (and can skip stored row segments by them).
+ * table, a few rows, and DuckDB then compares integers per episode instead of names.
  */
 function inDimSql(col: 'unit' | 'physician', values: string[]): string | null {
   if (values.length === 0) return null;
