@@ -13,6 +13,7 @@ import { byCode, codeColumn, codedList, inCodesSql, nameOfCode, reasonOfCode } f
 import { AGE_BANDS, DIAGNOSIS_GROUPS } from '../../src/lib/analysis/domain';
 import { lit } from '../../src/lib/sql';
 import { perQuarterGenderSql, summarize } from '../../src/lib/analysis/summary';
+import { coverageSql } from '../../src/lib/analysis/equality';
 import { kmMedianSql } from '../../src/lib/analysis/stats';
 import { lengthBandSql } from '../../src/lib/analysis/domain';
 
@@ -122,6 +123,17 @@ describe('dimension codes of episodes', () => {
       kmMedianSql(`(SELECT * FROM episodes WHERE gender IS NOT NULL)`, { group: 'gender' }));
     expect(s.length.median_km_days).toBe(all[0].median);
     expect(s.gender.median_km_days).toEqual({ women: byGender.find((r) => r.grp === 'K')!.median, men: byGender.find((r) => r.grp === 'M')!.median });
+  });
+
+  it('the equality view’s coverage, by code, equals the count by name', async () => {
+    const named = await queryOne(engine, `SELECT CAST(count(*) AS BIGINT) AS total,
+      CAST(count(*) FILTER (WHERE gender IN ('K', 'M')) AS BIGINT) AS known_gender,
+      CAST(count(*) FILTER (WHERE age_band IS NOT NULL AND age_band <> 'unknown') AS BIGINT) AS known_age,
+      CAST(count(*) FILTER (WHERE diagnosis_group IS NOT NULL AND diagnosis_group <> 'invalid') AS BIGINT) AS valid_diagnosis
+      FROM episodes`);
+    expect(named.known_age).toBeLessThan(named.total as number);
+    expect(named.valid_diagnosis).toBeLessThan(named.total as number);
+    expect(await queryOne(engine, coverageSql('episodes'))).toEqual(named);
   });
 
   it('the overview’s episodes per quarter and gender, by code, equal the count by name', async () => {

@@ -12,7 +12,7 @@
  * only BIGINT/INTEGER, DOUBLE, VARCHAR and BOOLEAN columns (plain objects through `queryRows`).
  */
 import { kmMedianSql, mhCountsSql, mhSql, type KmMedianRow, type MhRow } from './stats';
-import { byCode, codedList, nameOfCode, SEXES_BY_CODE, type GroupKey } from './dims';
+import { byCode, codedList, inCodesSql, nameOfCode, SEXES_BY_CODE, type GroupKey } from './dims';
 import { GENDER_STRATA, OVER_90 } from './summary';
 import { intLit } from '../sql';
 
@@ -273,9 +273,9 @@ export type CoverageRow = {
 /** How many selected episodes have a known gender, age and a valid diagnosis (to say what the data lacks). */
 export function coverageSql(rel: string): string {
   return `SELECT CAST(count(*) AS BIGINT) AS total,
-    CAST(count(*) FILTER (WHERE gender IN ('K', 'M')) AS BIGINT) AS known_gender,
-    CAST(count(*) FILTER (WHERE age_band IS NOT NULL AND age_band <> 'unknown') AS BIGINT) AS known_age,
-    CAST(count(*) FILTER (WHERE diagnosis_group IS NOT NULL AND diagnosis_group <> 'invalid') AS BIGINT) AS valid_diagnosis
+    CAST(count(*) FILTER (WHERE ${SEXES_BY_CODE.women} OR ${SEXES_BY_CODE.men}) AS BIGINT) AS known_gender,
+    CAST(count(*) FILTER (WHERE age_code IS NOT NULL AND NOT ${inCodesSql('age_band', ['unknown'])}) AS BIGINT) AS known_age,
+    CAST(count(*) FILTER (WHERE group_code IS NOT NULL AND NOT ${inCodesSql('diagnosis_group', ['invalid'])}) AS BIGINT) AS valid_diagnosis
   FROM ${rel}`;
 }
 
