@@ -117,6 +117,7 @@ describe('Kaplan–Meier through the fixture (ties and censoring)', () => {
   it('the view reads its curve, medians and table from steps written once: the same rows', async () => {
     for (const split of KM_SPLITS) {
       await engine.query(writeKmStepsSql(DURATION_KM.steps, rel, { group: kmGroupExpr(split) }));
+      expect(await queryRows(engine, maxKmDaysSql(DURATION_KM)), split).toEqual(await queryRows(engine, maxKmDaysSql(rel)));
       expect(await queryRows(engine, kmCurveUpToSql(DURATION_KM, split, 200)), split).toEqual(await queryRows(engine, kmCurveUpToSql(rel, split, 200)));
       expect(await queryRows(engine, kmMediansSql(DURATION_KM, split)), split).toEqual(await queryRows(engine, kmMediansSql(rel, split)));
       const days = [30, 90, 180, 365];

@@ -191,9 +191,14 @@ export function kmMediansSql(rel: string | KmSteps, split: KmSplit): string {
  */
 export const DURATION_KM: KmSteps = { steps: 'sf_km_steps' };
 
-/** The longest km_days in the selection (for the chart's x axis). */
-export function maxKmDaysSql(rel: string): string {
-  return `SELECT CAST(coalesce(max(km_days), 0) AS INTEGER) AS max_days FROM ${rel}`;
+/**
+ * The longest km_days in the selection (for the chart's x axis); from written steps, their last t (the same: every
+ * episode with km_days has km_event, episodes.ts).
+ */
+export function maxKmDaysSql(rel: string | KmSteps): string {
+  return typeof rel === 'string'
+    ? `SELECT CAST(coalesce(max(km_days), 0) AS INTEGER) AS max_days FROM ${rel}`
+    : `SELECT CAST(coalesce(max(t), 0) AS INTEGER) AS max_days FROM ${rel.steps}`;
 }
 
 export interface ThresholdRow {
