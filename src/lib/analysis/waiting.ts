@@ -156,8 +156,11 @@ export type WaitingPhysicianRow = { physician: string | null; episodes: number; 
 
 /** Per physician (the episode's): certificate-shape episodes, and those with at least one waiting extension. */
 export function waitingEpisodesByPhysicianSql(rel: string): string {
-  return `SELECT physician, count(*) AS episodes, count(*) FILTER (WHERE wait_group = 'waiting') AS waiting_episodes
-FROM ${waitingGroupRel(rel)} GROUP BY physician ORDER BY physician NULLS LAST`;
+  // By the physician's code (dims.ts), named on the grouped rows; 'waiting' is group number 1 (waitGroupNo).
+  return `SELECT ${nameOfCode('physician', 'pc')} AS physician, episodes, waiting_episodes FROM (
+  SELECT physician_code AS pc, count(*) AS episodes, count(*) FILTER (WHERE ${waitGroupNo('')} = 1) AS waiting_episodes
+  FROM ${waitingGroupRel(rel)} GROUP BY pc)
+ORDER BY pc NULLS LAST`;
 }
 
 /** Figures of a period (`periodWaitingSql`): extensions whose certificate starts in [from, to]. */
