@@ -35,13 +35,14 @@ const EPS = 1e-12;
 /** Minimum number of episodes for an O/E flag (domain.md: "no flag under 10 episodes"). */
 export const MIN_EPISODES_FOR_FLAG = 10;
 
-function grpExpr(group?: string): string {
-  return group === undefined || group.trim() === '' ? `'all'` : `CAST((${group}) AS VARCHAR)`;
-}
-
-/** A grouping (an expression, or a `GroupKey` such as dims.ts `byCode`) as a GroupKey. */
+/**
+ * A grouping (an expression, or a `GroupKey` such as dims.ts `byCode`) as a GroupKey. No grouping is one group
+ * 'all', grouped on the constant 0 (a constant string as key costs DuckDB a string per row).
+ */
 function keyOf(group?: string | GroupKey): GroupKey {
-  return typeof group === 'object' ? group : { key: grpExpr(group), name: (k) => k };
+  if (typeof group === 'object') return group;
+  if (group === undefined || group.trim() === '') return { key: '0', name: () => `'all'` };
+  return { key: `CAST((${group}) AS VARCHAR)`, name: (k) => k };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
