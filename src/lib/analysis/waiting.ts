@@ -156,9 +156,9 @@ export type WaitingPhysicianRow = { physician: string | null; episodes: number; 
 
 /** Per physician (the episode's): certificate-shape episodes, and those with at least one waiting extension. */
 export function waitingEpisodesByPhysicianSql(rel: string): string {
-  // By the physician's code (dims.ts), named on the grouped rows; 'waiting' is group number 1 (waitGroupNo).
+  // By the physician's code (dims.ts), named on the grouped rows; the waiting group by its number (waitGroupNo).
   return `SELECT ${nameOfCode('physician', 'pc')} AS physician, episodes, waiting_episodes FROM (
-  SELECT physician_code AS pc, count(*) AS episodes, count(*) FILTER (WHERE ${waitGroupNo('')} = 1) AS waiting_episodes
+  SELECT physician_code AS pc, count(*) AS episodes, count(*) FILTER (WHERE ${waitGroupNo('')} = ${WAIT_GROUPS.indexOf('waiting') + 1}) AS waiting_episodes
   FROM ${waitingGroupRel(rel)} GROUP BY pc)
 ORDER BY pc NULLS LAST`;
 }
@@ -272,7 +272,7 @@ export function waitingMediansSql(rel: string): string {
     ${km(g, { group: byYes })})
 ), by_ext AS (
   SELECT split_part(grp, '|', 1) AS diagnosis_group, n, median FROM (
-    ${km(`(SELECT * FROM ${g} WHERE wait_group = 'extended')`, { group: byExt })})
+    ${km(`(SELECT * FROM ${g} WHERE ${waitGroupNo('')} = ${WAIT_GROUPS.indexOf('extended') + 1})`, { group: byExt })})
 ), groups AS (SELECT DISTINCT diagnosis_group FROM by_yes)
 SELECT g.diagnosis_group,
   coalesce(y.n, 0) AS n_waiting, y.median AS median_waiting,
