@@ -77,8 +77,8 @@ function keySql(col: string): string {
 
 /**
  * Written by the episode build (src/lib/analysis/episodes.ts): every distinct diagnosis of `episodes` with its code
- * (`dim_diagnosis`, dims.ts) and the key it is matched on, so that matching the selection with the FMB table is a join of these few rows with `fmb`
- * instead of a DISTINCT over the selected episodes in every statement.
+ * (`dim_diagnosis`, dims.ts) and the key it is matched on, so that matching the selection with the FMB table is a
+ * join of these few rows with `fmb` instead of a DISTINCT over the selected episodes in every statement.
  */
 export const FMB_DIAGNOSES_SQL = `CREATE OR REPLACE TABLE fmb_diagnoses AS
 SELECT diagnosis, diagnosis_code, ${keySql('diagnosis')} AS k FROM dim_diagnosis;`;

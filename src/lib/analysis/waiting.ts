@@ -209,22 +209,26 @@ SELECT
 export const WAIT_GROUPS = ['waiting', 'extended', 'single'] as const;
 export type WaitGroup = (typeof WAIT_GROUPS)[number];
 
+/** SQL boolean: the episode has at least one waiting extension (`p`: the episode columns' prefix). */
+function hasWaitingSql(p: string): string {
+  return `${p}waiting_extensions > 0`;
+}
+
 /** SQL: the position in WAIT_GROUPS of an episode's group, from its counts (`p`: the episode columns' prefix). */
 function waitGroupNo(p: string): string {
-  return `CASE WHEN ${p}waiting_extensions > 0 THEN 1 WHEN ${p}extensions > 0 THEN 2 ELSE 3 END`;
+  return `CASE WHEN ${hasWaitingSql(p)} THEN 1 WHEN ${p}extensions > 0 THEN 2 ELSE 3 END`;
 }
 
 /**
  * The selected certificate-shape episodes with `wait_group`: 'waiting' (at least one waiting extension),
- * 'extended' (extensions, none of them waiting), 'single' (one certificate, no extension), and
- * `has_waiting` ('yes' | 'no'). A relation for kmCurveSql / kmMedianSql.
+ * 'extended' (extensions, none of them waiting), 'single' (one certificate, no extension). A relation for
+ * kmCurveSql / kmMedianSql.
  * Same definitions as `selectedCertificatesSql`'s is_extension and is_waiting, read from the per-episode counts
  * the build keeps (`extensions`, `waiting_extensions`; episodes.ts).
  */
 export function waitingGroupRel(rel: string): string {
   return `(SELECT e.*,
-    ${listLit(WAIT_GROUPS)}[${waitGroupNo('e.')}] AS wait_group,
-    CASE WHEN e.waiting_extensions > 0 THEN 'yes' ELSE 'no' END AS has_waiting
+    ${listLit(WAIT_GROUPS)}[${waitGroupNo('e.')}] AS wait_group
   FROM ${rel} e WHERE e.shape = 'certificates')`;
 }
 
@@ -263,7 +267,7 @@ export function waitingMediansSql(rel: string): string {
   // "group|yes" / "group|no" and "group|x", grouped on integers (the group's code, dims.ts) and named on the rows.
   const group = (k: string) => nameOfCode('diagnosis_group', k);
   const byYes: GroupKey = {
-    key: `CAST(group_code AS INTEGER) * 2 + CAST(waiting_extensions > 0 AS INTEGER)`,
+    key: `CAST(group_code AS INTEGER) * 2 + CAST(${hasWaitingSql('')} AS INTEGER)`,
     name: (k) => `(${group(`${k} // 2`)} || '|' || CASE WHEN ${k} % 2 = 1 THEN 'yes' ELSE 'no' END)`
   };
   const byExt: GroupKey = { key: 'group_code', name: (k) => `(${group(k)} || '|x')` };
