@@ -117,10 +117,14 @@ describe('Bevakning', () => {
       expect(await page.locator('[data-testid="watch-more"]').count()).toBe(0);
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="watch-download"]')]);
       expect(readFileSync((await download.path())!, 'utf8').trim().split(/\r\n/).length).toBe(591);
-      // Another choice starts again at 200 rows.
+      // Another choice starts again at 200 rows, also when the list comes back.
       await page.selectOption('[data-testid="watch-within"]', '90');
       await page.waitForFunction(() => !document.querySelector('[data-testid="watch-count"]')?.textContent?.startsWith('590 '), undefined, { timeout: 30_000 });
       expect(await rows()).toBeLessThanOrEqual(200);
+      await page.selectOption('[data-testid="watch-within"]', '');
+      await page.waitForFunction(() => document.querySelector('[data-testid="watch-count"]')?.textContent?.startsWith('590 '), undefined, { timeout: 30_000 });
+      expect(await rows()).toBe(200);
+      expect(await page.locator('[data-testid="watch-more"]').count()).toBe(1);
     } finally {
       await p.close();
     }
