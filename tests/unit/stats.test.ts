@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeEngine } from '../../src/lib/engine/node';
 import { queryRows } from '../../src/lib/engine/rows';
 import {
-  chiSquareQuantile, kmAtSql, kmCurveSql, kmMedianSql, mhSql, oeSql, overdispersion,
-  type KmAtRow, type KmCurveRow, type KmMedianRow, type MhRow, type OeRow
+  chiSquareQuantile, kmAtSql, kmCurveSql, kmMedianOnlySql, kmMedianSql, mhSql, oeSql, overdispersion,
+  type KmAtRow, type KmCurveRow, type KmMedianOnlyRow, type KmMedianRow, type MhRow, type OeRow
 } from '../../src/lib/analysis/stats';
 
 let engine: NodeEngine;
@@ -103,6 +103,22 @@ describe('Kaplan–Meier', () => {
       { grp: 'K', n: 6, events: 4, median: 4, ci_low: 1, ci_high: null },
       { grp: 'M', n: 4, events: 3, median: 5, ci_low: 2, ci_high: 8 }
     ]);
+  });
+
+  it('median without its interval: the same median, n and events', async () => {
+    expect(await queryRows<KmMedianOnlyRow>(engine, kmMedianOnlySql('ep'))).toEqual([{ grp: 'all', n: 10, events: 7, median: 5 }]);
+    // Women reach S = 0.5 exactly at t = 4 (the tolerance counts it); men 5.
+    expect(await queryRows<KmMedianOnlyRow>(engine, kmMedianOnlySql('ep', { group: 'gender' }))).toEqual([
+      { grp: 'K', n: 6, events: 4, median: 4 },
+      { grp: 'M', n: 4, events: 3, median: 5 }
+    ]);
+    expect(await queryRows<KmMedianOnlyRow>(engine, kmMedianOnlySql('ep_long'))).toEqual([{ grp: 'all', n: 5, events: 1, median: null }]);
+    // Many groups with ties and censorings: every median as kmMedianSql's.
+    const many = `(SELECT i % 7 AS g, 1 + hash(i) % 60 AS km_days, hash(i * 3) % 4 <> 0 AS km_event FROM range(3000) r(i))`;
+    const withCi = await queryRows<KmMedianRow>(engine, kmMedianSql(many, { group: 'g' }));
+    expect(withCi.filter((r) => r.median !== null)).toHaveLength(7);
+    expect(await queryRows<KmMedianOnlyRow>(engine, kmMedianOnlySql(many, { group: 'g' })))
+      .toEqual(withCi.map(({ ci_low: _l, ci_high: _h, ...r }) => r));
   });
 
   it('median NULL when S never reaches 0.5', async () => {

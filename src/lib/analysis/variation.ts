@@ -16,7 +16,7 @@
 import type { Engine } from '../engine/types';
 import { queryOne, queryRows } from '../engine/rows';
 import { lit } from '../sql';
-import { kmMedianSql, oeSql, overdispersion, type OeRow, type Overdispersion, Z95, Z998 } from './stats';
+import { kmMedianOnlySql, kmMedianSql, oeSql, overdispersion, type OeRow, type Overdispersion, Z95, Z998 } from './stats';
 import { fmbEpisodesSql } from './fmb';
 import { byCode, EPISODE_OE_STRATA, nameOfCode } from './dims';
 
@@ -91,7 +91,7 @@ export function variationTableSql(rel: string, by: VariationBy, outcome: Outcome
 ), d AS (
   SELECT ${g.name('gid')} AS id, * EXCLUDE (gid) FROM d0
 ), km AS (
-  ${kmMedianSql(`(SELECT * FROM ${rel} WHERE ${g.key} IS NOT NULL)`, { group: g })}
+  ${kmMedianOnlySql(`(SELECT * FROM ${rel} WHERE ${g.key} IS NOT NULL)`, { group: g })}
 ), oe AS (
   ${oeSql(outcome === 'overFmb' ? f : rel, { group: g, outcome: outcomeSql(outcome), strata: EPISODE_OE_STRATA })}
 )
@@ -117,10 +117,10 @@ export type VariationCounts = {
 };
 
 export function variationCountsSql(rel: string, by: VariationBy, outcome: Outcome): string {
-  const col = groupColumn(by);
   const y = outcomeSql(outcome);
+  // On the code (dims.ts), NULL exactly where the name is, and cheaper to test.
   return `SELECT CAST(count(*) AS BIGINT) AS episodes,
-  CAST(count(*) FILTER (WHERE ${col} IS NULL) AS BIGINT) AS no_group,
+  CAST(count(*) FILTER (WHERE ${byCode(groupColumn(by)).key} IS NULL) AS BIGINT) AS no_group,
   CAST(count(*) FILTER (WHERE (${y}) IS NULL) AS BIGINT) AS excluded,
   CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) FILTER (WHERE (${y}) IS NOT NULL) AS DOUBLE) AS outcome_share
 FROM ${outcomeRel(rel, outcome)}`;

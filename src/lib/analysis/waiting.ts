@@ -27,7 +27,7 @@
  * Waiting now: an ongoing episode (at as_of) with a referral on or before as_of and care not started by as_of.
  */
 import { dateLit, intLit, listLit } from '../sql';
-import { kmMedianSql } from './stats';
+import { kmMedianOnlySql } from './stats';
 import { nameOfCode, reasonOfCode, type GroupKey } from './dims';
 import { quarterOf, quarterRange } from '../periods';
 
@@ -107,8 +107,8 @@ export function waitingCubeSql(rel: string): string {
   CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days,
   CAST(coalesce(sum(episodes), 0) AS BIGINT) AS episodes,
   CAST(coalesce(sum(with_reason), 0) AS BIGINT) AS with_reason`;
-  // The reason (0 = first certificate, -1 = blank), the episode's diagnosis group and unit by code (dims.ts),
-  // named on the aggregated rows.
+  // The reason (0 = first certificate, -1 = blank), the episode's diagnosis group, unit and physician by code
+  // (dims.ts), named on the aggregated rows.
   return `WITH c AS (
   SELECT c.yq, c.is_extension, c.is_waiting, c.net, c.extension_reason,
     CASE WHEN NOT c.is_extension THEN 0 ELSE coalesce(c.reason_code, -1) END AS rc,
@@ -130,7 +130,7 @@ export function waitingCubeSql(rel: string): string {
     ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, ${nameOfCode('unit', 'uc')} AS unit
   FROM a0
 ), per_physician AS (
-  SELECT physician, n_certificates AS certificates, extensions, waiting_extensions, net_days, waiting_net_days,
+  SELECT physician_code AS pc, n_certificates AS certificates, extensions, waiting_extensions, net_days, waiting_net_days,
     1 AS episodes, reasons AS with_reason
   FROM ${rel} WHERE shape = 'certificates'
 )
@@ -146,8 +146,8 @@ SELECT
 FROM a
 GROUP BY GROUPING SETS ((quarter, reason), (quarter), (diagnosis_group, reason), (unit, reason), (reason), ())
 UNION ALL
-SELECT 'physician' AS dim, physician AS key, NULL AS reason, ${sums}
-FROM per_physician GROUP BY physician
+SELECT 'physician' AS dim, ${nameOfCode('physician', 'pc')} AS key, NULL AS reason, ${sums}
+FROM per_physician GROUP BY pc
 ORDER BY dim, key NULLS LAST, reason NULLS FIRST`;
 }
 
@@ -258,12 +258,12 @@ export type WaitingMedianRow = {
 };
 
 /**
- * Median length (Kaplan–Meier, `kmMedianSql`) of episodes with a waiting extension against those without, within
+ * Median length (Kaplan–Meier, `kmMedianOnlySql`) of episodes with a waiting extension against those without, within
  * each diagnosis group, and against those extended for other reasons. Uses stats.ts' KM SQL on `waitingGroupRel`.
  */
 export function waitingMediansSql(rel: string): string {
   const g = waitingGroupRel(rel);
-  const km = kmMedianSql;
+  const km = kmMedianOnlySql;
   // "group|yes" / "group|no" and "group|x", grouped on integers (the group's code, dims.ts) and named on the rows.
   const group = (k: string) => nameOfCode('diagnosis_group', k);
   const byYes: GroupKey = {
