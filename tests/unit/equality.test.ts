@@ -29,9 +29,9 @@ import { summarize, GENDER_STRATA, OVER_90 } from '../../src/lib/analysis/summar
 import { mhSql } from '../../src/lib/analysis/stats';
 import { codedList, SEXES_BY_CODE } from '../../src/lib/analysis/dims';
 import {
-  coverageSql, direction, genderFiguresSql, genderMedianSql, mhAllSql, mhByGroupSql, mhByProviderSql, mhOverallSql, mhTrendSql,
+  EQUALITY_COUNTS, coverageSql, direction, genderFiguresSql, genderMedianSql, mhAllSql, mhByGroupSql, mhByProviderSql, mhOverallSql, mhTrendSql,
   type MhPartRow,
-  splitGenderMedians, womenShareSql, MIN_EPISODES_PER_GENDER,
+  splitGenderMedians, womenShareSql, writeEqualityCountsSql, MIN_EPISODES_PER_GENDER,
   type CoverageRow, type GenderFiguresRow, type KmMedianRow, type MhRow, type ProviderMhRow, type WomenShareRow
 } from '../../src/lib/analysis/equality';
 
@@ -345,6 +345,37 @@ describe('per physician and per unit', () => {
     const rows = await queryRows<ProviderMhRow>(ph.engine,
       mhByProviderSql(selectionSql({ ...NO_FILTERS, units: ['Vårdcentralen Söder'] }), 'physician'));
     expect(rows.map((r) => r.id)).toEqual(['Cecilia Carlsson']);
+  });
+});
+
+describe('the selection counted once (the view)', () => {
+  it('coverage, share and figures from the written counts equal those computed from the selection', async () => {
+    const ds = await load(resolve(__dirname, '..', '..', 'data-samples', 'intyg-exempel.csv'));
+    const nogender = await load(fixture('eq-nogender.csv'));
+    try {
+      const filters = [
+        NO_FILTERS, { ...NO_FILTERS, genders: ['K'] }, { ...NO_FILTERS, ageBands: ['unknown', '31-40'] },
+        { ...NO_FILTERS, groups: ['psychiatric'], genders: [''] }, { ...NO_FILTERS, units: ['no such unit'] }
+      ];
+      for (const d of [mh, ph, ds, nogender]) {
+        for (const f of filters) {
+          const r = selectionSql(f);
+          const builders = [coverageSql, womenShareSql, genderFiguresSql];
+          const direct = await Promise.all(builders.map((b) => queryRows(d.engine, b(r))));
+          await d.engine.query(writeEqualityCountsSql(r));
+          for (const [i, b] of builders.entries()) expect(await queryRows(d.engine, b(EQUALITY_COUNTS))).toEqual(direct[i]);
+        }
+      }
+      // Not vacuous: the sample has women and men in several groups, and the empty selection counts 0.
+      const share = await queryRows<WomenShareRow>(ds.engine, womenShareSql(rel));
+      expect(share.length).toBeGreaterThan(3);
+      expect(share[0].women).toBeGreaterThan(0);
+      await ds.engine.query(writeEqualityCountsSql(selectionSql({ ...NO_FILTERS, units: ['no such unit'] })));
+      expect(await queryRows(ds.engine, coverageSql(EQUALITY_COUNTS))).toEqual([{ total: 0, known_gender: 0, known_age: 0, valid_diagnosis: 0 }]);
+    } finally {
+      await ds.engine.close();
+      await nogender.engine.close();
+    }
   });
 });
 

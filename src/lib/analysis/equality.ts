@@ -47,6 +47,40 @@ const GROUP_GENDER: GroupKey = {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
+// The selection counted once for the coverage, the women's share and the figures side by side
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The temporary table `writeEqualityCountsSql` writes: the selection's episodes counted by diagnosis group, gender
+ * and age band codes (dims.ts), with the sums the raw figures need. The view writes it once per redraw and passes
+ * it to coverageSql, womenShareSql and genderFiguresSql in place of the selection; the rows are the same either way
+ * (tests/unit/equality.test.ts).
+ */
+export const EQUALITY_COUNTS = { table: 'sf_equality_counts' } as const;
+
+/** The selection (a relation of `episodes` rows), or the counts written from it. */
+export type EqualitySource = string | typeof EQUALITY_COUNTS;
+
+function equalityCountsSelect(rel: string): string {
+  return `SELECT group_code, gender_code, age_code, count(*) AS episodes,
+    count(*) FILTER (WHERE ${OVER_90}) AS over_90, count(length_days) AS with_length,
+    count(*) FILTER (WHERE degree < 100) AS part_time, count(degree) AS with_degree,
+    sum(net_days) AS net_days, count(net_days) AS with_net
+  FROM ${rel} GROUP BY ALL`;
+}
+
+function countsRel(src: EqualitySource): string {
+  return typeof src === 'string' ? `(${equalityCountsSelect(src)})` : src.table;
+}
+
+export function writeEqualityCountsSql(rel: string): string {
+  return `CREATE OR REPLACE TEMP TABLE ${EQUALITY_COUNTS.table} AS ${equalityCountsSelect(rel)}`;
+}
+
+/** Episodes of the counts where `cond` holds (0 when none). */
+const episodesWhere = (cond: string) => `coalesce(sum(episodes) FILTER (WHERE ${cond}), 0)`;
+
+// ---------------------------------------------------------------------------------------------------------------
 // Women's share of the episodes
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -66,18 +100,17 @@ export type WomenShareRow = {
  * Share of the episodes that are women's, overall ('all', first) and per diagnosis group (ordered by group id).
  * The denominator is the episodes with a known gender (women + men); unknown gender is counted separately.
  */
-export function womenShareSql(rel: string): string {
-  // Counted per group in one pass over the selection; the total row is summed from those few rows (GROUPING SETS
-  // over the selection itself costs three times as much in DuckDB).
-  // Counted by code (dims.ts); the gender code is NULL for any gender but K and M.
+export function womenShareSql(src: EqualitySource): string {
+  // Summed per group from the counts; the total row is summed from those few rows (GROUPING SETS over the selection
+  // itself costs three times as much in DuckDB). The gender code is NULL for any gender but K and M (dims.ts).
   const { women, men } = SEXES_BY_CODE;
   return `WITH c AS (
   SELECT ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, * EXCLUDE (gc) FROM (
-    SELECT group_code AS gc, count(*) AS total,
-      count(*) FILTER (WHERE ${women}) AS women,
-      count(*) FILTER (WHERE ${men}) AS men,
-      count(*) FILTER (WHERE gender_code IS NULL) AS unknown
-    FROM ${rel} GROUP BY gc)
+    SELECT group_code AS gc, sum(episodes) AS total,
+      ${episodesWhere(women)} AS women,
+      ${episodesWhere(men)} AS men,
+      ${episodesWhere('gender_code IS NULL')} AS unknown
+    FROM ${countsRel(src)} GROUP BY gc)
 )
 SELECT CASE WHEN grouping(diagnosis_group) = 1 THEN '${ALL}' ELSE diagnosis_group END AS grp,
     CAST(sum(total) AS BIGINT) AS total,
@@ -113,15 +146,15 @@ export type GenderFiguresRow = {
  * (current degree < 100 %), net days per episode. Ordered 'all' first, then by group id, women before men.
  * Episodes of unknown gender are left out. Kaplan–Meier medians come from `genderMedianSql`.
  */
-export function genderFiguresSql(rel: string): string {
-  // One pass over the selection per (group, gender); the 'all' rows are summed from those (see womenShareSql).
+export function genderFiguresSql(src: EqualitySource): string {
+  // Summed per (group, gender) from the counts; the 'all' rows are summed from those (see womenShareSql).
   return `WITH c AS (
   SELECT ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, ${nameOfCode('gender', 'sc')} AS gender, * EXCLUDE (gc, sc) FROM (
-    SELECT group_code AS gc, gender_code AS sc, count(*) AS episodes,
-      count(*) FILTER (WHERE ${OVER_90}) AS over_90, count(length_days) AS with_length,
-      count(*) FILTER (WHERE degree < 100) AS part_time, count(degree) AS with_degree,
-      sum(net_days) AS net_days, count(net_days) AS with_net
-    FROM ${rel}
+    SELECT group_code AS gc, gender_code AS sc, sum(episodes) AS episodes,
+      sum(over_90) AS over_90, sum(with_length) AS with_length,
+      sum(part_time) AS part_time, sum(with_degree) AS with_degree,
+      sum(net_days) AS net_days, sum(with_net) AS with_net
+    FROM ${countsRel(src)}
     WHERE ${SEXES_BY_CODE.women} OR ${SEXES_BY_CODE.men}
     GROUP BY gc, sc)
 )
@@ -237,18 +270,16 @@ export function mhByProviderSql(rel: string, by: 'physician' | 'unit', minPerGen
   const g = byCode(by === 'unit' ? 'unit' : 'physician');
   const min = intLit(minPerGender);
   const ok = `(p.women >= ${min} AND p.men >= ${min})`;
-  const { women, men } = SEXES_BY_CODE;
-  return `WITH eq_prov0 AS (
-  SELECT ${g.key} AS gid,
-    CAST(count(*) FILTER (WHERE ${women}) AS BIGINT) AS women,
-    CAST(count(*) FILTER (WHERE ${men}) AS BIGINT) AS men
-  FROM ${rel}
-  WHERE ${g.key} IS NOT NULL AND (${women} OR ${men}) AND (${OVER_90}) IS NOT NULL
-  GROUP BY 1
-), eq_prov AS (
-  SELECT ${g.name('gid')} AS id, women, men FROM eq_prov0
+  // The selection is counted once, by provider and stratum (mhCountsSql); the providers' women and men (those with
+  // a known gender and a length) and the odds ratios are both summed from those counts.
+  const counts = 'eq_prov_counts';
+  return `WITH ${counts} AS MATERIALIZED ${mhCountsSql(rel, { outcome: OVER_90, keys: `${g.key}, ${GENDER_STRATA_CODED}`, sexes: SEXES_BY_CODE })},
+eq_prov AS (
+  SELECT ${g.name('gid')} AS id, women, men FROM (
+    SELECT ${g.key} AS gid, CAST(sum(a + b) AS BIGINT) AS women, CAST(sum(c + d) AS BIGINT) AS men
+    FROM ${counts} WHERE ${g.key} IS NOT NULL GROUP BY 1)
 ), eq_mh AS (
-  ${mhSql(rel, { outcome: OVER_90, strata: GENDER_STRATA_CODED, group: g, sexes: SEXES_BY_CODE })}
+  ${mhSql(counts, { counted: true, strata: GENDER_STRATA_CODED, group: g })}
 )
 SELECT p.id, p.women, p.men, ${ok} AS enough,
   CASE WHEN ${ok} THEN m.estimate END AS estimate,
@@ -271,12 +302,12 @@ export type CoverageRow = {
 };
 
 /** How many selected episodes have a known gender, age and a valid diagnosis (to say what the data lacks). */
-export function coverageSql(rel: string): string {
-  return `SELECT CAST(count(*) AS BIGINT) AS total,
-    CAST(count(*) FILTER (WHERE ${SEXES_BY_CODE.women} OR ${SEXES_BY_CODE.men}) AS BIGINT) AS known_gender,
-    CAST(count(*) FILTER (WHERE age_code IS NOT NULL AND NOT ${inCodesSql('age_band', ['unknown'])}) AS BIGINT) AS known_age,
-    CAST(count(*) FILTER (WHERE group_code IS NOT NULL AND NOT ${inCodesSql('diagnosis_group', ['invalid'])}) AS BIGINT) AS valid_diagnosis
-  FROM ${rel}`;
+export function coverageSql(src: EqualitySource): string {
+  return `SELECT CAST(coalesce(sum(episodes), 0) AS BIGINT) AS total,
+    CAST(${episodesWhere(`${SEXES_BY_CODE.women} OR ${SEXES_BY_CODE.men}`)} AS BIGINT) AS known_gender,
+    CAST(${episodesWhere(`age_code IS NOT NULL AND NOT ${inCodesSql('age_band', ['unknown'])}`)} AS BIGINT) AS known_age,
+    CAST(${episodesWhere(`group_code IS NOT NULL AND NOT ${inCodesSql('diagnosis_group', ['invalid'])}`)} AS BIGINT) AS valid_diagnosis
+  FROM ${countsRel(src)}`;
 }
 
 export type { MhRow, KmMedianRow };
