@@ -379,18 +379,28 @@ export const DEFAULT_OE_STRATA = 'diagnosis_group, gender, age_band';
  * default `DEFAULT_OE_STRATA` (for `episodes`, dims.ts `EPISODE_OE_STRATA` is the same by code). `group` is an
  * expression or a `GroupKey` (dims.ts `byCode`).
  */
-export function oeSql(rel: string, opts: { group: string | GroupKey; outcome: string; strata?: string }): string {
+export function oeSql(
+  rel: string,
+  opts: { group: string | GroupKey; outcome: string; strata?: string } | { counted: true; group: string | GroupKey; strata: string }
+): string {
   const strata = opts.strata ?? DEFAULT_OE_STRATA;
   const g = keyOf(opts.group);
   // Aggregate to (group × stratum) cells first, then join the strata's rates: the same sums as a window over
   // every episode, at a fraction of the cost on large selections. The stratum key is a struct, so NULL levels
   // (unknown gender or age) are levels of their own (IS NOT DISTINCT FROM).
-  return `WITH oe_cells AS (
-  SELECT ${g.key} AS gid, row(${strata}) AS skey,
+  // With `counted`, `rel` holds those counts already, per finer cell: n (episodes whose outcome is known) and k
+  // (with the outcome); cells with n = 0 are left out as the episodes behind them are.
+  const cells = 'counted' in opts
+    ? `SELECT ${g.key} AS gid, row(${strata}) AS skey, sum(n) AS n, sum(k) AS k
+  FROM ${rel}
+  GROUP BY ALL HAVING sum(n) > 0`
+    : `SELECT ${g.key} AS gid, row(${strata}) AS skey,
     count(*) AS n, count(*) FILTER (WHERE (${opts.outcome})) AS k
   FROM ${rel}
   WHERE (${opts.outcome}) IS NOT NULL
-  GROUP BY ALL
+  GROUP BY ALL`;
+  return `WITH oe_cells AS (
+  ${cells}
 ), oe_rates AS (
   SELECT skey, sum(k)::DOUBLE / sum(n) AS rate FROM oe_cells GROUP BY skey
 ), oe_groups AS (

@@ -79,21 +79,26 @@ export type VariationRow = {
 export function variationTableSql(rel: string, by: VariationBy, outcome: Outcome): string {
   const col = groupColumn(by);
   const g = byCode(col);
-  const f = withFmb(rel);
-  // Grouped by the physician's (unit's) code and named afterwards (dims.ts).
-  return `WITH d0 AS (
-  SELECT ${g.key} AS gid, CAST(count(*) AS BIGINT) AS episodes,
-    CAST(avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS over90_share,
-    CAST(sum(net_days) / count(*) AS DOUBLE) AS net_days_per_episode,
-    CAST(count(*) FILTER (WHERE over_fmb IS NOT NULL) AS BIGINT) AS fmb_matched,
-    CAST(avg(CASE WHEN over_fmb THEN 1.0 ELSE 0.0 END) FILTER (WHERE over_fmb IS NOT NULL) AS DOUBLE) AS over_fmb_share
-  FROM ${f} WHERE ${g.key} IS NOT NULL GROUP BY 1
+  const y = outcomeSql(outcome);
+  // The selection is counted once by group (the physician's or unit's code, named afterwards: dims.ts) and O/E
+  // stratum: the descriptive figures are summed from those cells, and they are O/E's own cells (oeSql, counted).
+  return `WITH v_cells AS MATERIALIZED (
+  SELECT ${g.key}, ${EPISODE_OE_STRATA}, count(*) AS episodes,
+    count(*) FILTER (WHERE length_days > 90) AS over90, sum(net_days) AS net_days,
+    count(*) FILTER (WHERE over_fmb IS NOT NULL) AS fmb_matched, count(*) FILTER (WHERE over_fmb) AS over_fmb,
+    count(*) FILTER (WHERE (${y}) IS NOT NULL) AS n, count(*) FILTER (WHERE (${y})) AS k
+  FROM ${withFmb(rel)} GROUP BY ALL
 ), d AS (
-  SELECT ${g.name('gid')} AS id, * EXCLUDE (gid) FROM d0
+  SELECT ${g.name(g.key)} AS id, CAST(sum(episodes) AS BIGINT) AS episodes,
+    CAST(sum(over90)::DOUBLE / sum(episodes) AS DOUBLE) AS over90_share,
+    CAST(sum(net_days) / sum(episodes) AS DOUBLE) AS net_days_per_episode,
+    CAST(sum(fmb_matched) AS BIGINT) AS fmb_matched,
+    CAST(sum(over_fmb)::DOUBLE / nullif(sum(fmb_matched), 0) AS DOUBLE) AS over_fmb_share
+  FROM v_cells WHERE ${g.key} IS NOT NULL GROUP BY ${g.key}
 ), km AS (
   ${kmMedianOnlySql(`(SELECT * FROM ${rel} WHERE ${g.key} IS NOT NULL)`, { group: g })}
 ), oe AS (
-  ${oeSql(outcome === 'overFmb' ? f : rel, { group: g, outcome: outcomeSql(outcome), strata: EPISODE_OE_STRATA })}
+  ${oeSql('v_cells', { counted: true, group: g, strata: EPISODE_OE_STRATA })}
 )
 SELECT d.id, d.episodes, CAST(km.median AS INTEGER) AS median, d.over90_share, d.net_days_per_episode,
   d.fmb_matched, d.over_fmb_share,
