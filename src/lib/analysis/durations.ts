@@ -233,20 +233,18 @@ const QUARTER_END = (d: string) => `CAST(date_trunc('quarter', ${d}) + INTERVAL 
  * the curve has not yet reached 0.
  */
 export function thresholdByQuarterSql(rel: string, asOf: string, thresholds: readonly number[] = THRESHOLDS): string {
-  const ths = thresholds.map((t) => `(${intLit(t)})`).join(', ');
+  // One pass per quarter: the episodes passing each threshold are counted as a list, in the thresholds' order.
+  const ths = thresholds.map((t, i) => `(${intLit(t)}, ${i + 1})`).join(', ');
+  const passed = thresholds.map((t) => `count(*) FILTER (WHERE length_days > ${intLit(t)})`).join(', ');
   const quarter = byCode('start_quarter');
-  return `WITH th AS (SELECT * FROM (VALUES ${ths}) th(threshold)),
-lq AS (
-  SELECT quarter_code AS qc, length_days, count(*) AS n, min(start_date) AS first_start, max(km_days) AS max_km
-  FROM ${rel} GROUP BY ALL
-),
+  return `WITH th AS (SELECT * FROM (VALUES ${ths}) th(threshold, i)),
 q AS (
-  SELECT ${quarter.name('qc')} AS quarter, ${QUARTER_END('min(first_start)')} AS quarter_end, sum(n) AS n, max(max_km) AS max_km
-  FROM lq GROUP BY qc
+  SELECT ${quarter.name('quarter_code')} AS quarter, ${QUARTER_END('min(start_date)')} AS quarter_end, count(*) AS n,
+    max(km_days) AS max_km, [${passed}] AS passed
+  FROM ${rel} GROUP BY quarter_code
 ),
 obs AS (
-  SELECT ${quarter.name('lq.qc')} AS quarter, th.threshold, coalesce(sum(lq.n) FILTER (WHERE lq.length_days > th.threshold), 0) AS passed
-  FROM lq CROSS JOIN th GROUP BY lq.qc, th.threshold
+  SELECT q.quarter, th.threshold, q.passed[th.i] AS passed FROM q CROSS JOIN th
 ),
 km AS (${kmAtSql(rel, { group: quarter, days: [...thresholds] })})
 SELECT q.quarter, th.threshold, CAST(q.n AS BIGINT) AS n,
