@@ -8,7 +8,8 @@
  * (`mhSql` in stats.ts). Strata: diagnosis group × coarse age band (`GENDER_STRATA`), within a diagnosis group
  * the age band only. The overall estimate is exactly the CLI's `gender.mh_odds_ratio_over_90`.
  *
- * Every builder takes `rel`, the selected episodes (`selectionSql(filters)`), and returns SQL whose rows have
+ * Every builder takes `rel`, the selected episodes (`selectionSql(filters)`; the coverage, the women's share and
+ * the figures side by side also the counts written from it, `EQUALITY_COUNTS`), and returns SQL whose rows have
  * only BIGINT/INTEGER, DOUBLE, VARCHAR and BOOLEAN columns (plain objects through `queryRows`).
  */
 import { kmMedianSql, mhCountsSql, mhSql, type KmMedianRow, type MhRow } from './stats';
