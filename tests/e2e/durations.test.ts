@@ -59,6 +59,13 @@ describe('Sjukskrivningslängd', () => {
       const bands = await rowsOf(page, '[data-testid="bands-table"]');
       expect(bands.find((r) => r[0] === '15–30 dagar')).toEqual(['15–30 dagar', '4', '33,3 %', '1', '14,3 %', '3', '60,0 %']);
       expect(await page.locator('[data-chart="length-bands"] svg rect').count()).toBeGreaterThan(3);
+      // The chart's table (its text alternative) is written when opened: the same 15–30 days row.
+      const chartTable = '[data-chart="length-bands"] details.chart-table';
+      expect(await page.locator(`${chartTable} table`).count()).toBe(0);
+      await page.click(`${chartTable} summary`);
+      await page.waitForSelector(`${chartTable} table tbody tr`, { timeout: 5_000 });
+      const chartRows = await rowsOf(page, `${chartTable} table`);
+      expect(chartRows.filter((r) => r[0] === '15–30 dagar').map((r) => r.slice(2))).toEqual([['4', '33,3 %'], ['1', '14,3 %'], ['3', '60,0 %']]);
 
       // Part-time: 5/12 = 41,7 %, women 5/7 = 71,4 %, men 0.
       expect(plain(await page.locator('[data-testid="part-time"]').textContent())).toBe(
