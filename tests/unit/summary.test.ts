@@ -158,3 +158,33 @@ describe('every parsed row matches its zod schema', () => {
     await e.close();
   }, 60_000);
 });
+
+import { summarizeMany } from '../../src/lib/analysis/summary';
+import { quarterRange } from '../../src/lib/periods';
+
+describe('summarizeMany: several selections in the same statements', () => {
+  it('equals one summarize per selection (quarters, overlapping and empty selections, filters)', async () => {
+    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
+    await d.build({ gap: 5 });
+    const units = (await queryRows<{ unit: string }>(e, `SELECT DISTINCT unit FROM episodes WHERE unit IS NOT NULL ORDER BY 1`)).map((r) => r.unit);
+    const q = (id: string) => ({ ...NO_FILTERS, ...quarterRange(id) });
+    const lists = [
+      [q('2025-Q2'), q('2025-Q1'), q('2024-Q2')],
+      // A year and one of its quarters (overlapping), a quarter without episodes, everything.
+      [{ ...NO_FILTERS, from: '2025-01-01', to: '2025-12-31' }, q('2025-Q3'), q('1990-Q1'), NO_FILTERS],
+      [{ ...q('2025-Q2'), units: [units[0]] }, { ...q('2025-Q1'), units: [units[0]], genders: ['K'] }, { ...q('2024-Q4'), groups: ['psychiatric'] }]
+    ];
+    // Sums of doubles may be added in another order when grouped by selection: equal to 12 significant digits.
+    const round = (x: unknown) => JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v)));
+    for (const list of lists) {
+      const many = await summarizeMany(d, list);
+      expect(many).toHaveLength(list.length);
+      for (const [i, f] of list.entries()) expect(round(many[i])).toEqual(round(await summarize(d, f)));
+    }
+    // The selections are not all alike: the test compares different figures.
+    const totals = (await summarizeMany(d, lists[0])).map((x) => x.episodes.total);
+    expect(new Set(totals).size).toBe(3);
+    expect((await summarizeMany(d, lists[1]))[2].episodes.total).toBe(0);
+    await e.close();
+  }, 60_000);
+});

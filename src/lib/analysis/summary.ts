@@ -8,8 +8,8 @@ import { queryOne, queryRows } from '../engine/rows';
 import type { Dataset } from '../dataset';
 import { LENGTH_BANDS, EXTENSION_REASONS } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
-import { selectionSql, type Filters, NO_FILTERS } from './filters';
-import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, reasonOfCode, SEXES_BY_CODE } from './dims';
+import { whereSql, type Filters, NO_FILTERS } from './filters';
+import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, reasonOfCode, SEXES_BY_CODE, type GroupKey } from './dims';
 
 const share = z.number().min(0).max(1).nullable();
 const count = z.number().int().min(0);
@@ -56,12 +56,43 @@ export type Summary = z.infer<typeof SummarySchema>;
 export const GENDER_STRATA = `diagnosis_group, age_band`;
 export const OVER_90 = 'length_days > 90';
 
-async function oe(engine: Engine, rel: string, group: 'physician' | 'unit') {
-  const rows = await queryRows<OeRow>(engine, oeSql(rel, { group: byCode(group), outcome: OVER_90, strata: EPISODE_OE_STRATA }));
-  return rows.map((r) => ({
-    id: String(r.id), episodes: r.episodes, observed_over_90: r.observed, expected_over_90: r.expected,
-    ratio: r.ratio, flag: r.flag
-  }));
+/**
+ * `summarizeMany` computes the figures of several selections in the same statements: the selections are stacked
+ * (`stackedSelectionSql`, each episode with its selection's index as `period`) and every figure is grouped by
+ * `period` as well. A group key of several selections carries the period in its high bits (`perPeriod`) and its
+ * name as "period:name".
+ */
+const PERIOD_SPAN = 4294967296;
+
+/** The episodes of each filter set, with the set's index as `period` (UNION ALL: the selections may overlap). */
+function stackedSelectionSql(list: Filters[]): string {
+  return `(${list.map((f, i) => `SELECT *, ${i} AS period FROM episodes WHERE ${whereSql(f)}`).join('\nUNION ALL ')})`;
+}
+
+/** `key` per period: one BIGINT (NULL when `key` is), named "period:<name of key>". */
+function perPeriod(key: GroupKey): GroupKey {
+  return {
+    key: `(CAST(period AS BIGINT) * ${PERIOD_SPAN} + ${key.key})`,
+    name: (k) => `CAST(${k} // ${PERIOD_SPAN} AS VARCHAR) || ':' || ${key.name(`CAST(${k} % ${PERIOD_SPAN} AS INTEGER)`)}`
+  };
+}
+
+/** "period:name" → [period, name]. */
+function splitPeriod(id: string | null): [number, string] {
+  const s = String(id);
+  const at = s.indexOf(':');
+  return [Number(s.slice(0, at)), s.slice(at + 1)];
+}
+
+/** O/E per physician or unit, the strata's rates per period (as if each selection were alone). */
+async function oeByPeriod(engine: Engine, rel: string, group: 'physician' | 'unit', periods: number) {
+  const rows = await queryRows<OeRow>(engine, oeSql(rel, { group: perPeriod(byCode(group)), outcome: OVER_90, strata: `period, ${EPISODE_OE_STRATA}` }));
+  const out: Summary['physicians'][] = Array.from({ length: periods }, () => []);
+  for (const r of rows) {
+    const [p, id] = splitPeriod(r.id);
+    out[p].push({ id, episodes: r.episodes, observed_over_90: r.observed, expected_over_90: r.expected, ratio: r.ratio, flag: r.flag });
+  }
+  return out;
 }
 
 /**
@@ -120,95 +151,119 @@ export async function headline(engine: Engine, rel: string): Promise<Headline> {
  * (`band_1` … in LENGTH_BANDS' order, as `lengthBandSql` assigns them: a NULL length falls in the last band) and the
  * extension totals of the certificate-shape episodes.
  */
-function summaryCountsSql(rel: string): string {
+function summaryCountsSql(rel: string, byPeriod: boolean): string {
   const bands = LENGTH_BANDS.map((b, i) => {
     const lo = i === 0 ? null : LENGTH_BANDS[i - 1].hi;
     const cond = b.hi === null ? `coalesce(length_days > ${lo}, true)` : lo === null ? `length_days <= ${b.hi}` : `length_days > ${lo} AND length_days <= ${b.hi}`;
     return `count(*) FILTER (WHERE ${cond}) AS band_${i + 1}`;
   }).join(',\n      ');
   const certs = `FILTER (WHERE shape = 'certificates')`;
-  return `SELECT ${HEADLINE_ITEMS},
+  return `SELECT ${byPeriod ? 'period, ' : ''}${HEADLINE_ITEMS},
       ${bands},
       CAST(coalesce(sum(extensions) ${certs}, 0) AS BIGINT) AS extensions,
       CAST(coalesce(sum(waiting_extensions) ${certs}, 0) AS BIGINT) AS waiting_extensions,
       CAST(coalesce(sum(waiting_net_days) ${certs}, 0) AS DOUBLE) AS waiting_net_days
-    FROM ${rel}`;
-}
-
-/** Kaplan–Meier medians of the whole selection (grp 'all') and of women ('K') and men ('M'), in one statement. */
-function kmAllAndGenderSql(rel: string): string {
-  const stacked = `(SELECT *, 0 AS km_g FROM ${rel} UNION ALL SELECT *, gender_code AS km_g FROM ${rel} WHERE gender_code IS NOT NULL)`;
-  return kmMedianSql(stacked, { group: { key: 'km_g', name: (k) => `CASE WHEN ${k} = 0 THEN 'all' ELSE ${nameOfCode('gender', k)} END` } });
+    FROM ${rel}${byPeriod ? ' GROUP BY period' : ''}`;
 }
 
 /**
- * The headline figures for a selection (the CLI's JSON, the quarterly report). `engine` defaults to the dataset's;
- * the report passes its run's engine so that a superseded run stops (src/lib/engine/scoped.ts).
+ * Kaplan–Meier medians of each period's whole selection (name 'all') and of its women ('K') and men ('M'), in one
+ * statement; groups named "period:all", "period:K", "period:M".
+ */
+function kmAllAndGenderSql(rel: string): string {
+  const stacked = `(SELECT *, 0 AS km_g FROM ${rel} UNION ALL SELECT *, gender_code AS km_g FROM ${rel} WHERE gender_code IS NOT NULL)`;
+  return kmMedianSql(stacked, { group: perPeriod({ key: 'km_g', name: (k) => `CASE WHEN ${k} = 0 THEN 'all' ELSE ${nameOfCode('gender', k)} END` }) });
+}
+
+/**
+ * The headline figures for a selection (the CLI's JSON). `engine` defaults to the dataset's; a view passes its
+ * run's engine so that a superseded run stops (src/lib/engine/scoped.ts).
  */
 export async function summarize(ds: Dataset, filters: Filters = NO_FILTERS, engine: Engine = ds.engine): Promise<Summary> {
-  if (!ds.built) throw new Error('build() the dataset first');
-  const rel = selectionSql(filters);
+  return (await summarizeMany(ds, [filters], engine))[0];
+}
 
-  // The counts in one pass, and the three medians in one statement (fewer statements: each one costs its own
-  // scan of the selection in the tab, and the quarterly report asks for three periods).
-  const counts = await queryOne<Headline & { extensions: number; waiting_extensions: number; waiting_net_days: number }>(engine, summaryCountsSql(rel));
+type SummaryCounts = Headline & { extensions: number; waiting_extensions: number; waiting_net_days: number; period?: number };
+
+/**
+ * `summarize` for several selections at once (the quarterly report's three quarters): the same figures as one call
+ * per selection, from six statements in all instead of six per selection (each statement has a fixed cost in the
+ * tab). Every figure is grouped by the selection (`period`); the O/E strata's rates are per selection.
+ */
+export async function summarizeMany(ds: Dataset, list: Filters[], engine: Engine = ds.engine): Promise<Summary[]> {
+  if (!ds.built) throw new Error('build() the dataset first');
+  const rel = stackedSelectionSql(list);
+
+  // The counts in one pass, and the three medians in one statement. A selection without episodes has no row in the
+  // grouped counts; its counts come from the same items over nothing (zeros and NULL shares).
+  const countRows = await queryRows<SummaryCounts>(engine, summaryCountsSql(rel, true));
+  const missing = list.some((_, i) => !countRows.some((r) => Number(r.period) === i));
+  const empty = missing ? await queryOne<SummaryCounts>(engine, summaryCountsSql('(SELECT * FROM episodes WHERE FALSE)', false)) : null;
   const kms = await queryRows<KmMedianRow>(engine, kmAllAndGenderSql(rel));
-  const head = withMedian(counts, kms.find((r) => r.grp === 'all'));
-  const kmByGender = kms.filter((r) => r.grp !== 'all');
-  const bands: Record<string, number> = {};
-  LENGTH_BANDS.forEach((b, i) => { bands[b.id] = Number(counts[`band_${i + 1}`] ?? 0); });
-  const mh = await queryRows<MhRow>(engine, mhSql(rel, { outcome: OVER_90, strata: codedList(GENDER_STRATA), sexes: SEXES_BY_CODE }));
+  const mh = await queryRows<MhRow>(engine, mhSql(rel, {
+    outcome: OVER_90, strata: codedList(GENDER_STRATA), sexes: SEXES_BY_CODE,
+    group: { key: 'period', name: (k) => `CAST(${k} AS VARCHAR)` }
+  }));
 
   // Extensions, waiting extensions and their net days are per-episode columns (episodes.ts, counted above); only
   // the split by reason reads the certificates.
-  const wait = counts;
   await ds.ensureCertFacts();
-  const reasonRows = await queryRows<{ reason: string; n: number }>(engine, `
-    SELECT coalesce(${reasonOfCode('rc')}, 'none') AS reason, n FROM (
-      SELECT reason_code AS rc, count(*) AS n FROM ${selectedCertificatesSql(rel)} WHERE is_extension GROUP BY 1)`);
-  const by_reason: Record<string, number> = {};
-  for (const code of [...EXTENSION_REASONS, 'unknown', 'none']) by_reason[code] = reasonRows.find((r) => r.reason === code)?.n ?? 0;
+  const reasonRows = await queryRows<{ period: number; reason: string; n: number }>(engine, `
+    SELECT period, coalesce(${reasonOfCode('rc')}, 'none') AS reason, n FROM (
+      SELECT e.period, c.reason_code AS rc, count(*) AS n
+      FROM cert_fact c JOIN ${rel} e ON e.episode_id = c.episode_id WHERE c.is_extension GROUP BY 1, 2)`);
+  const physicians = await oeByPeriod(engine, rel, 'physician', list.length);
+  const units = await oeByPeriod(engine, rel, 'unit', list.length);
 
   const files = ds.files;
   const shapes = ds.shapes;
-  const m = mh[0];
-  const summary: Summary = {
-    input: {
-      rows_read: files.reduce((a, f) => a + f.rowsRead, 0),
-      rows_accepted: files.reduce((a, f) => a + f.rowsAccepted, 0),
-      rows_rejected: files.reduce((a, f) => a + f.rowsRejected, 0),
-      shape: shapes.length === 1 ? shapes[0] : shapes.length === 0 ? 'certificates' : 'mixed',
-      duplicates_merged: files.reduce((a, f) => a + f.duplicates, 0),
-      files: files.length
-    },
-    as_of: ds.built.asOf,
-    gap_days: ds.built.gap,
-    selection: { from: filters.from, to: filters.to },
-    episodes: {
-      total: head.total ?? 0, women: head.women ?? 0, men: head.men ?? 0,
-      unknown_gender: head.unknown_gender ?? 0, ongoing: head.ongoing ?? 0
-    },
-    length: {
-      median_km_days: head.median,
-      median_km_ci: { low: head.median_low, high: head.median_high },
-      over_90_share: head.over_90, over_180_share: head.over_180, over_365_share: head.over_365,
-      bands
-    },
-    net_days: head.net_days ?? 0,
-    waiting: {
-      extensions: wait.extensions, waiting_extensions: wait.waiting_extensions,
-      waiting_net_days: wait.waiting_net_days ?? 0, by_reason
-    },
-    gender: {
-      median_km_days: {
-        women: kmByGender.find((r) => r.grp === 'K')?.median ?? null,
-        men: kmByGender.find((r) => r.grp === 'M')?.median ?? null
-      },
-      over_90_share: { women: head.over_90_women, men: head.over_90_men },
-      mh_odds_ratio_over_90: { estimate: m?.estimate ?? null, ci_low: m?.ci_low ?? null, ci_high: m?.ci_high ?? null }
-    },
-    physicians: await oe(engine, rel, 'physician'),
-    units: await oe(engine, rel, 'unit')
+  const input = {
+    rows_read: files.reduce((a, f) => a + f.rowsRead, 0),
+    rows_accepted: files.reduce((a, f) => a + f.rowsAccepted, 0),
+    rows_rejected: files.reduce((a, f) => a + f.rowsRejected, 0),
+    shape: shapes.length === 1 ? shapes[0] : shapes.length === 0 ? 'certificates' as const : 'mixed' as const,
+    duplicates_merged: files.reduce((a, f) => a + f.duplicates, 0),
+    files: files.length
   };
-  return SummarySchema.parse(summary);
+  return list.map((filters, p) => {
+    const counts = countRows.find((r) => Number(r.period) === p) ?? empty!;
+    const km = (name: string) => kms.find((r) => r.grp === `${p}:${name}`);
+    const head = withMedian(counts, km('all'));
+    const bands: Record<string, number> = {};
+    LENGTH_BANDS.forEach((b, i) => { bands[b.id] = Number(counts[`band_${i + 1}`] ?? 0); });
+    const by_reason: Record<string, number> = {};
+    for (const code of [...EXTENSION_REASONS, 'unknown', 'none']) {
+      by_reason[code] = reasonRows.find((r) => Number(r.period) === p && r.reason === code)?.n ?? 0;
+    }
+    const m = mh.find((r) => r.grp === String(p));
+    const summary: Summary = {
+      input,
+      as_of: ds.built!.asOf,
+      gap_days: ds.built!.gap,
+      selection: { from: filters.from, to: filters.to },
+      episodes: {
+        total: head.total ?? 0, women: head.women ?? 0, men: head.men ?? 0,
+        unknown_gender: head.unknown_gender ?? 0, ongoing: head.ongoing ?? 0
+      },
+      length: {
+        median_km_days: head.median,
+        median_km_ci: { low: head.median_low, high: head.median_high },
+        over_90_share: head.over_90, over_180_share: head.over_180, over_365_share: head.over_365,
+        bands
+      },
+      net_days: head.net_days ?? 0,
+      waiting: {
+        extensions: counts.extensions, waiting_extensions: counts.waiting_extensions,
+        waiting_net_days: counts.waiting_net_days ?? 0, by_reason
+      },
+      gender: {
+        median_km_days: { women: km('K')?.median ?? null, men: km('M')?.median ?? null },
+        over_90_share: { women: head.over_90_women, men: head.over_90_men },
+        mh_odds_ratio_over_90: { estimate: m?.estimate ?? null, ci_low: m?.ci_low ?? null, ci_high: m?.ci_high ?? null }
+      },
+      physicians: physicians[p],
+      units: units[p]
+    };
+    return SummarySchema.parse(summary);
+  });
 }
