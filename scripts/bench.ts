@@ -331,6 +331,7 @@ async function filterChanges(browser: Browser, baseUrl: string, file: string, kn
               if (i > 0) await new Promise((r) => setTimeout(r, gap));
               t0 = performance.now();
               g.__bench.lastMutation = t0;
+              (g.__bench as { t0?: number }).t0 = t0;
               el.value = v;
               el.dispatchEvent(new Event('change', { bubbles: true }));
             }
@@ -369,6 +370,16 @@ async function filterChanges(browser: Browser, baseUrl: string, file: string, kn
       timing.slowest = await page.evaluate((keep) => performance.getEntriesByName('sql')
         .map((e) => [Math.round(e.duration), String((e as PerformanceMeasure).detail).slice(0, 90)] as [number, string])
         .sort((a, b) => b[0] - a[0]).slice(0, keep), flag('--all-statements') ? 100 : 3);
+      if (flag('--timeline')) {
+        // The last redraw's statements on a time line: when each was sent and answered, from the change event.
+        const lines = await page.evaluate(() => {
+          const b = (globalThis as unknown as { __bench: { t0: number; lastMutation: number } }).__bench;
+          return [...performance.getEntriesByName('sql').map((e) =>
+            `${(e.startTime - b.t0).toFixed(0).padStart(5)} → ${(e.startTime + e.duration - b.t0).toFixed(0).padStart(5)}  ${String((e as PerformanceMeasure).detail).slice(0, 70)}`),
+          `last DOM change ${(b.lastMutation - b.t0).toFixed(0)}`];
+        });
+        for (const l of lines) log(`    ${l}`);
+      }
       if (args.includes('--dump-sql')) {
         // Every statement of the view's last redraw, in order, for replaying elsewhere (scripts/replay-sql.ts).
         const all = await page.evaluate(() => performance.getEntriesByName('sql').map((e) => String((e as PerformanceMeasure).detail)));
