@@ -37,7 +37,8 @@ import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
 import { queryOne, queryRows } from '../../src/lib/engine/rows';
 import type { Row } from '../../src/lib/engine/types';
-import { selectionSql, NO_FILTERS, type Filters } from '../../src/lib/analysis/filters';
+import { certSelectionSql, selectionSql, NO_FILTERS, type Filters } from '../../src/lib/analysis/filters';
+import { loadFixtures, SAMPLES } from './helpers';
 import { selectedCertificatesSql, summarize } from '../../src/lib/analysis/summary';
 import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
 import {
@@ -103,7 +104,7 @@ describe('extensions by reason on wait-certs.csv', () => {
 
   beforeAll(async () => {
     ({ engine, ds } = await load('wait-certs.csv'));
-    cube = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel));
+    cube = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(NO_FILTERS));
   });
   afterAll(() => engine.close());
 
@@ -182,7 +183,7 @@ describe('extensions by reason on wait-certs.csv', () => {
   it('agrees with the contract summary (summary.ts) for the whole data and for a unit filter', async () => {
     for (const filters of [NO_FILTERS, { ...NO_FILTERS, units: ['Vårdcentralen Norr'] } as Filters]) {
       const s = await summarize(ds, filters);
-      const c = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(selectionSql(filters)));
+      const c = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(filters));
       const t = c.find((r) => r.dim === 'total')!;
       expect(t.extensions).toBe(s.waiting.extensions);
       expect(t.waiting_extensions).toBe(s.waiting.waiting_extensions);
@@ -202,7 +203,7 @@ describe('extensions by reason on wait-certs.csv', () => {
   it('the sentence figures: a selected quarter, the latest quarter, an open-ended period', async () => {
     const p = sentencePeriod(null, null, ['2026-Q2', '2026-Q3']);
     expect(p).toEqual({ kind: 'latest', from: '2026-07-01', to: '2026-09-30', quarter: '2026-Q3' });
-    const r = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(rel, p!.from, p!.to));
+    const r = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(NO_FILTERS, p!.from, p!.to));
     // Q3: 3 of 6 waiting, 98 net days; most: wait_investigation at Psykiatri (W09, 61).
     expect(r).toEqual({ extensions: 6, waiting_extensions: 3, waiting_net_days: 98, top_reason: 'wait_investigation',
       top_unit: 'Psykiatrimottagningen Centrum', top_net_days: 61 });
@@ -211,11 +212,11 @@ describe('extensions by reason on wait-certs.csv', () => {
     expect(sentencePeriod(null, null, [])).toBeNull();
     // Q2 with the Q2 selection: W02, W03, W13, W14, W20; waiting 26; most wait_treatment at Psykiatri (15.5 > 10.5).
     const f: Filters = { ...NO_FILTERS, from: '2026-04-01', to: '2026-06-30' };
-    const r2 = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(selectionSql(f), '2026-04-01', '2026-06-30'));
+    const r2 = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(f, '2026-04-01', '2026-06-30'));
     expect(r2).toEqual({ extensions: 5, waiting_extensions: 2, waiting_net_days: 26, top_reason: 'wait_treatment',
       top_unit: 'Psykiatrimottagningen Centrum', top_net_days: 15.5 });
     // From 2026-08-01 on: W06, W07, W09 (3 extensions, 1 waiting: 61).
-    const r3 = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(rel, '2026-08-01', null));
+    const r3 = await queryOne<PeriodWaitingRow>(engine, periodWaitingSql(NO_FILTERS, '2026-08-01', null));
     expect([r3.extensions, r3.waiting_extensions, r3.waiting_net_days]).toEqual([3, 1, 61]);
     expect(sv.waiting.sentence(sv.waiting.periodQuarter('2026-Q3'), '3', '6', '50 %', '98')
       + sv.waiting.sentenceTop(sv.reasons.wait_investigation, 'Psykiatrimottagningen Centrum', '61'))
@@ -326,7 +327,7 @@ describe('episode files (rehab tool export) with waiting days and referral dates
     // 2025-12-01 → 2026-04-01 = 31 + 31 + 28 + 31 = 121 days → bin 120–149.
     expect(await referral<ReferralHistogramRow>(engine, (src) => referralHistogramSql(src), rel, AS_OF)).toEqual([{ lo: 120, hi: 149, n: 1 }]);
     // No certificates: no extension figures at all.
-    expect((await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel))).find((r) => r.dim === 'total')?.extensions ?? 0).toBe(0);
+    expect((await queryRows<WaitingCubeRow>(engine, waitingCubeSql(NO_FILTERS))).find((r) => r.dim === 'total')?.extensions ?? 0).toBe(0);
   });
 });
 
@@ -357,7 +358,7 @@ describe('a file without reason or referral columns: wait-nocols.csv', () => {
     const rel = selectionSql(NO_FILTERS);
     const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, rel, AS_OF).then((r) => r[0]);
     expect([t.episodes, t.days, t.waiting_now]).toEqual([0, 0, 0]);
-    const total = (await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel))).find((r) => r.dim === 'total')!;
+    const total = (await queryRows<WaitingCubeRow>(engine, waitingCubeSql(NO_FILTERS))).find((r) => r.dim === 'total')!;
     expect([total.extensions, total.waiting_extensions, total.waiting_net_days]).toEqual([1, 0, 0]);
   });
 });
@@ -379,7 +380,7 @@ describe('the bundled sample data (data-samples/intyg-exempel.csv): consistency 
     for (const filters of [NO_FILTERS, f]) {
       const rel = selectionSql(filters);
       const s = await summarize(ds, filters);
-      const t = (await queryRows<WaitingCubeRow>(engine, waitingCubeSql(rel))).find((r) => r.dim === 'total')!;
+      const t = (await queryRows<WaitingCubeRow>(engine, waitingCubeSql(filters))).find((r) => r.dim === 'total')!;
       expect([t.extensions, t.waiting_extensions]).toEqual([s.waiting.extensions, s.waiting.waiting_extensions]);
       expect(t.waiting_net_days).toBeCloseTo(s.waiting.waiting_net_days, 6);
       const a = await queryRows<{ wait_group: string; n: number }>(engine,
@@ -392,7 +393,7 @@ describe('the bundled sample data (data-samples/intyg-exempel.csv): consistency 
       expect(a).toEqual(b);
     }
     // The sample's README: 9091 extensions, 31.7 % waiting, 62 first certificates with a reason.
-    const c = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(selectionSql(NO_FILTERS)));
+    const c = await queryRows<WaitingCubeRow>(engine, waitingCubeSql(NO_FILTERS));
     const total = c.find((r) => r.dim === 'total')!;
     expect(total.extensions).toBe(9091);
     expect(total.waiting_extensions / total.extensions).toBeCloseTo(0.317, 3);
@@ -401,4 +402,42 @@ describe('the bundled sample data (data-samples/intyg-exempel.csv): consistency 
     const rt = await referral<ReferralTotalsRow>(engine, referralTotalsSql, selectionSql(NO_FILTERS), AS_OF).then((r) => r[0]);
     expect(rt.episodes).toBe(406);
   });
+});
+
+describe('certSelectionSql: the certificates of a selection without a join', () => {
+  it('selects exactly the certificates of the selected episodes, for every kind of filter', async () => {
+    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
+    await d.build({ gap: 5 });
+    await d.ensureCertFacts();
+    const pick = async (col: string) => (await queryRows<{ v: string }>(e, `SELECT DISTINCT ${col} AS v FROM episodes WHERE ${col} IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
+    const [units, physicians] = [await pick('unit'), await pick('physician')];
+    const list: Filters[] = [
+      NO_FILTERS,
+      { ...NO_FILTERS, units: [units[0]] },
+      { ...NO_FILTERS, units: [units[0], ''] },
+      { ...NO_FILTERS, physicians: physicians.slice(0, 2) },
+      { ...NO_FILTERS, genders: ['K'] },
+      { ...NO_FILTERS, groups: ['psychiatric', ''] },
+      { ...NO_FILTERS, ageBands: ['31-40'] },
+      // The episode's days decide, not the certificate's: an episode that began before the period counts whole.
+      { ...NO_FILTERS, from: '2025-04-01', to: '2025-06-30' },
+      { ...NO_FILTERS, from: '2025-04-01', to: '2025-06-30', units: [units[1]], genders: ['M'] },
+      { ...NO_FILTERS, units: ['no such unit'] }
+    ];
+    const sizes = new Set<number>();
+    for (const f of list) {
+      const viaJoin = `SELECT c.episode_id, c.seq FROM cert_fact c SEMI JOIN ${selectionSql(f)} s ON s.episode_id = c.episode_id`;
+      const direct = `SELECT episode_id, seq FROM ${certSelectionSql(f)}`;
+      const diff = await queryOne<{ a: number; b: number; n: number }>(e, `SELECT
+        (SELECT count(*) FROM (${viaJoin} EXCEPT ALL ${direct})) AS a,
+        (SELECT count(*) FROM (${direct} EXCEPT ALL ${viaJoin})) AS b,
+        (SELECT count(*) FROM (${direct})) AS n`);
+      expect([diff.a, diff.b]).toEqual([0, 0]);
+      sizes.add(diff.n);
+    }
+    // The filters select different certificates (the comparison is not between empty sets), the last one none.
+    expect(sizes.size).toBeGreaterThan(7);
+    expect(sizes.has(0)).toBe(true);
+    await e.close();
+  }, 60_000);
 });

@@ -167,7 +167,11 @@ SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reas
   (date_diff('day', c.start_date, c.end_date) + 1) * c.degree / 100.0 AS net,
   CAST(year(c.start_date) * 10 + quarter(c.start_date) AS INTEGER) AS yq,
   greatest(c.start_date, coalesce(c.prev_max + 1, c.start_date)) AS new_from,
-  c.referral_date, c.care_start_date, c.waiting_cause
+  c.referral_date, c.care_start_date, c.waiting_cause,
+  -- The episode's columns that the filters test (filters.ts certSelectionSql): a selection's certificates are then
+  -- a filter on this table, not a join with the selected episodes.
+  e.start_date AS ep_start_date, e.end_date AS ep_end_date, e.unit_code, e.physician_code, e.group_code,
+  e.gender_code, e.age_code
 FROM cert_ep_all c JOIN episodes e ON e.shape = 'certificates' AND e.patient = c.patient AND e.ep_no = c.ep_no;`;
 
   return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes, certFacts };

@@ -31,11 +31,14 @@ function inDimSql(col: 'unit' | 'physician', values: string[]): string | null {
   return `(${parts.join(' OR ')})`;
 }
 
-/** SQL boolean over the `episodes` columns. */
-export function whereSql(f: Filters): string {
+/** Where a relation keeps the episode's first and last day (`cert_fact` has the certificate's under the plain names). */
+type EpisodeDates = { start: string; end: string };
+
+/** SQL boolean over the `episodes` columns (or over `cert_fact`'s copies of them, with `dates`). */
+export function whereSql(f: Filters, dates: EpisodeDates = { start: 'start_date', end: 'end_date' }): string {
   const parts = [
-    f.to ? `start_date <= ${dateLit(f.to)}` : null,
-    f.from ? `end_date >= ${dateLit(f.from)}` : null,
+    f.to ? `${dates.start} <= ${dateLit(f.to)}` : null,
+    f.from ? `${dates.end} >= ${dateLit(f.from)}` : null,
     inDimSql('unit', f.units),
     inDimSql('physician', f.physicians),
     // Fixed lists: tested on their integer codes (dims.ts), several times cheaper per row than on the names.
@@ -49,4 +52,17 @@ export function whereSql(f: Filters): string {
 /** The selected episodes as a parenthesised relation. */
 export function selectionSql(f: Filters): string {
   return `(SELECT * FROM episodes WHERE ${whereSql(f)})`;
+}
+
+/** The episode's dates as `cert_fact` keeps them next to each certificate (episodes.ts). */
+export const CERT_EPISODE_DATES: EpisodeDates = { start: 'ep_start_date', end: 'ep_end_date' };
+
+/**
+ * The certificates (`cert_fact`, written by Dataset.ensureCertFacts) of the selected episodes, as a parenthesised
+ * relation: `cert_fact` keeps the episode's filtered columns next to each certificate, so the selection is a filter
+ * on one table instead of a join of the million certificates with the selected episodes. The same rows as
+ * `cert_fact` joined to `selectionSql(f)` on episode_id (tests/unit/waiting.test.ts).
+ */
+export function certSelectionSql(f: Filters): string {
+  return `(SELECT * FROM cert_fact WHERE ${whereSql(f, CERT_EPISODE_DATES)})`;
 }

@@ -8,7 +8,7 @@ import { queryOne, queryRows } from '../engine/rows';
 import type { Dataset } from '../dataset';
 import { LENGTH_BANDS, EXTENSION_REASONS } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
-import { whereSql, type Filters, NO_FILTERS } from './filters';
+import { CERT_EPISODE_DATES, whereSql, type Filters, NO_FILTERS } from './filters';
 import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, reasonOfCode, SEXES_BY_CODE, type GroupKey } from './dims';
 
 const share = z.number().min(0).max(1).nullable();
@@ -64,9 +64,13 @@ export const OVER_90 = 'length_days > 90';
  */
 const PERIOD_SPAN = 4294967296;
 
-/** The episodes of each filter set, with the set's index as `period` (UNION ALL: the selections may overlap). */
-function stackedSelectionSql(list: Filters[]): string {
-  return `(${list.map((f, i) => `SELECT *, ${i} AS period FROM episodes WHERE ${whereSql(f)}`).join('\nUNION ALL ')})`;
+/**
+ * The episodes of each filter set (or their certificates, `cert_fact`, with `certs`; filters.ts certSelectionSql),
+ * with the set's index as `period` (UNION ALL: the selections may overlap).
+ */
+function stackedSelectionSql(list: Filters[], certs = false): string {
+  const from = certs ? 'cert_fact' : 'episodes';
+  return `(${list.map((f, i) => `SELECT *, ${i} AS period FROM ${from} WHERE ${certs ? whereSql(f, CERT_EPISODE_DATES) : whereSql(f)}`).join('\nUNION ALL ')})`;
 }
 
 /** `key` per period: one BIGINT (NULL when `key` is), named "period:<name of key>". */
@@ -210,8 +214,7 @@ export async function summarizeMany(ds: Dataset, list: Filters[], engine: Engine
   await ds.ensureCertFacts();
   const reasonRows = await queryRows<{ period: number; reason: string; n: number }>(engine, `
     SELECT period, coalesce(${reasonOfCode('rc')}, 'none') AS reason, n FROM (
-      SELECT e.period, c.reason_code AS rc, count(*) AS n
-      FROM cert_fact c JOIN ${rel} e ON e.episode_id = c.episode_id WHERE c.is_extension GROUP BY 1, 2)`);
+      SELECT period, reason_code AS rc, count(*) AS n FROM ${stackedSelectionSql(list, true)} WHERE is_extension GROUP BY 1, 2)`);
   const physicians = await oeByPeriod(engine, rel, 'physician', list.length);
   const units = await oeByPeriod(engine, rel, 'unit', list.length);
 

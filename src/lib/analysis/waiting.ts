@@ -30,6 +30,7 @@ import { dateLit, intLit, listLit } from '../sql';
 import { kmMedianOnlySql } from './stats';
 import { nameOfCode, reasonOfCode, type GroupKey } from './dims';
 import { quarterOf, quarterRange } from '../periods';
+import { certSelectionSql, selectionSql, type Filters } from './filters';
 
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -98,7 +99,8 @@ export type WaitingCubeRow = {
  * The physician totals (reason NULL; there is no physician × reason split) are sums of the per-episode counts the
  * build keeps (episodes.ts): grouping a million certificates by physician as well would cost more than the rest.
  */
-export function waitingCubeSql(rel: string): string {
+export function waitingCubeSql(f: Filters): string {
+  const rel = selectionSql(f);
   const sums = `
   CAST(coalesce(sum(certificates), 0) AS BIGINT) AS certificates,
   CAST(coalesce(sum(extensions), 0) AS BIGINT) AS extensions,
@@ -112,8 +114,8 @@ export function waitingCubeSql(rel: string): string {
   return `WITH c AS (
   SELECT c.yq, c.is_extension, c.is_waiting, c.net, c.extension_reason,
     CASE WHEN NOT c.is_extension THEN 0 ELSE coalesce(c.reason_code, -1) END AS rc,
-    e.group_code AS gc, e.unit_code AS uc
-  FROM cert_fact c JOIN ${rel} e ON e.episode_id = c.episode_id
+    c.group_code AS gc, c.unit_code AS uc
+  FROM ${certSelectionSql(f)} c
 ), a0 AS (
   SELECT yq, rc, gc, uc,
     count(*) AS certificates,
@@ -178,14 +180,14 @@ export type PeriodWaitingRow = {
  * The figures behind the view's sentence: extensions of the selected episodes whose certificate starts in
  * [from, to] (either end may be open).
  */
-export function periodWaitingSql(rel: string, from: string | null, to: string | null): string {
+export function periodWaitingSql(f: Filters, from: string | null, to: string | null): string {
   const inPeriod = [from ? `c.start_date >= ${dateLit(from)}` : 'TRUE', to ? `c.start_date <= ${dateLit(to)}` : 'TRUE'].join(' AND ');
   // One pass: the period's extensions counted by (waiting, reason code, unit code), a few rows; the totals and the
   // top reason × unit come from those. Ties: the reason's order (its code), then the unit's (its code sorts like
   // its name; dims.ts), no unit last.
   return `WITH g AS MATERIALIZED (
-  SELECT c.is_waiting, c.reason_code AS rc, e.unit_code AS uc, count(*) AS n, sum(c.net) AS net
-  FROM cert_fact c JOIN ${rel} e ON e.episode_id = c.episode_id
+  SELECT c.is_waiting, c.reason_code AS rc, c.unit_code AS uc, count(*) AS n, sum(c.net) AS net
+  FROM ${certSelectionSql(f)} c
   WHERE c.is_extension AND ${inPeriod}
   GROUP BY ALL
 ), top AS (
