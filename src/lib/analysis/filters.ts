@@ -55,7 +55,7 @@ export function selectionSql(f: Filters): string {
 }
 
 /** The episode's dates as `cert_fact` keeps them next to each certificate (episodes.ts). */
-export const CERT_EPISODE_DATES: EpisodeDates = { start: 'ep_start_date', end: 'ep_end_date' };
+const CERT_EPISODE_DATES: EpisodeDates = { start: 'ep_start_date', end: 'ep_end_date' };
 
 /**
  * The certificates (`cert_fact`, written by Dataset.ensureCertFacts) of the selected episodes, as a parenthesised

@@ -8,7 +8,7 @@ import { queryOne, queryRows } from '../engine/rows';
 import type { Dataset } from '../dataset';
 import { LENGTH_BANDS, EXTENSION_REASONS } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
-import { CERT_EPISODE_DATES, whereSql, type Filters, NO_FILTERS } from './filters';
+import { certSelectionSql, selectionSql, type Filters, NO_FILTERS } from './filters';
 import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, reasonOfCode, SEXES_BY_CODE, type GroupKey } from './dims';
 
 const share = z.number().min(0).max(1).nullable();
@@ -69,8 +69,7 @@ const PERIOD_SPAN = 4294967296;
  * with the set's index as `period` (UNION ALL: the selections may overlap).
  */
 function stackedSelectionSql(list: Filters[], certs = false): string {
-  const from = certs ? 'cert_fact' : 'episodes';
-  return `(${list.map((f, i) => `SELECT *, ${i} AS period FROM ${from} WHERE ${certs ? whereSql(f, CERT_EPISODE_DATES) : whereSql(f)}`).join('\nUNION ALL ')})`;
+  return `(${list.map((f, i) => `SELECT *, ${i} AS period FROM ${certs ? certSelectionSql(f) : selectionSql(f)}`).join('\nUNION ALL ')})`;
 }
 
 /** `key` per period: one BIGINT (NULL when `key` is), named "period:<name of key>". */
