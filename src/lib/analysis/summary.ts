@@ -103,7 +103,8 @@ async function oeByPeriod(engine: Engine, rel: string, group: 'physician' | 'uni
  * the columns of `cert_fact`
  * (docs/data-model.md: episode_id, seq, start_date, end_date, degree, extension_reason, is_extension — every
  * certificate after an episode's first —, is_waiting, net, yq, …) and the episode's `ep_group`, `ep_unit`,
- * `ep_physician`. One join on the integer episode id.
+ * `ep_physician`. One join on the integer episode id. The views select a selection's certificates without the join
+ * (filters.ts `certSelectionSql`); this join states the definition, and the tests compare the figures with it.
  */
 export function selectedCertificatesSql(rel: string): string {
   return `(SELECT c.*, e.diagnosis_group AS ep_group, e.unit AS ep_unit, e.physician AS ep_physician
