@@ -31,11 +31,12 @@ import { NO_FILTERS } from '../../src/lib/analysis/filters';
 import {
   certificatesSql, degreesSql, kmCurveUpToSql, kmMediansSql, lengthBandsSql, maxKmDaysSql, netDaysByQuarterSql,
   DURATION_KM, KM_SPLITS, kmGroupExpr,
-  DURATION_COUNTS, durationHeadSql, writeDurationCountsSql, type DurationSource,
+  DURATION_COUNTS, durationCountsWith, durationHeadSql, type DurationSource,
   partTimeSql, thresholdByQuarterSql, watchListSql, type CountRow, type NetDaysRow, type PartTimeRow,
   type ThresholdRow, type WatchRow
 } from '../../src/lib/analysis/durations';
-import { kmAtSql, writeKmStepsSql, type KmCurveRow, type KmMedianRow } from '../../src/lib/analysis/stats';
+import { kmAtSql, kmStepsWith, type KmCurveRow, type KmMedianRow } from '../../src/lib/analysis/stats';
+import { queryParts } from '../../src/lib/engine/parts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const AS_OF = '2025-06-30';
@@ -114,15 +115,18 @@ describe('Kaplan–Meier through the fixture (ties and censoring)', () => {
     expect(k120.surv).toBeCloseTo(5 / 14, 12);
   });
 
-  it('the view reads its curve, medians and table from steps written once: the same rows', async () => {
+  it('the view reads its curve, medians and table from steps computed once in one statement: the same rows', async () => {
+    const days = [30, 90, 180, 365];
     for (const split of KM_SPLITS) {
-      await engine.query(writeKmStepsSql(DURATION_KM.steps, rel, { group: kmGroupExpr(split) }));
-      expect(await queryRows(engine, maxKmDaysSql(DURATION_KM)), split).toEqual(await queryRows(engine, maxKmDaysSql(rel)));
-      expect(await queryRows(engine, kmCurveUpToSql(DURATION_KM, split, 200)), split).toEqual(await queryRows(engine, kmCurveUpToSql(rel, split, 200)));
-      expect(await queryRows(engine, kmMediansSql(DURATION_KM, split)), split).toEqual(await queryRows(engine, kmMediansSql(rel, split)));
-      const days = [30, 90, 180, 365];
-      expect(await queryRows(engine, kmAtSql(DURATION_KM, { days })), split)
-        .toEqual(await queryRows(engine, kmAtSql(rel, { group: kmGroupExpr(split), days })));
+      const shared = await queryParts(engine, {
+        with: kmStepsWith(DURATION_KM, rel, { group: kmGroupExpr(split) }),
+        parts: { max: maxKmDaysSql(DURATION_KM), curve: kmCurveUpToSql(DURATION_KM, split, 200),
+          medians: kmMediansSql(DURATION_KM, split), at: kmAtSql(DURATION_KM, { days }) }
+      });
+      expect(shared.max, split).toEqual(await queryRows(engine, maxKmDaysSql(rel)));
+      expect(shared.curve, split).toEqual(await queryRows(engine, kmCurveUpToSql(rel, split, 200)));
+      expect(shared.medians, split).toEqual(await queryRows(engine, kmMediansSql(rel, split)));
+      expect(shared.at, split).toEqual(await queryRows(engine, kmAtSql(rel, { group: kmGroupExpr(split), days })));
     }
   });
 });
@@ -198,13 +202,13 @@ describe('watch list: the next threshold at day 89 / 90 / 91', () => {
 });
 
 /**
- * A durations count figure computed from the selection in one statement and from the table
- * `writeDurationCountsSql` writes (as the view does); the two must agree. Returns the rows.
+ * A durations count figure computed from the selection in one statement and from the counts shared by
+ * `durationCountsWith` (as the view reads it, next to another figure); the two must agree. Returns the rows.
  */
-async function counted<T extends Row>(sql: (src: DurationSource) => string, r = rel): Promise<T[]> {
-  const direct = await queryRows<T>(engine, sql({ rel: r }));
-  await engine.query(writeDurationCountsSql(r));
-  expect(await queryRows<T>(engine, sql(DURATION_COUNTS))).toEqual(direct);
+async function counted<T extends Row>(sql: (src: DurationSource) => string, r = rel, e: NodeEngine = engine): Promise<T[]> {
+  const direct = await queryRows<T>(e, sql({ rel: r }));
+  const shared = await queryParts(e, { with: durationCountsWith(r), parts: { figure: sql(DURATION_COUNTS), head: durationHeadSql(DURATION_COUNTS) } });
+  expect(shared.figure).toEqual(direct);
   return direct;
 }
 
@@ -273,9 +277,7 @@ describe('length bands, degree, certificates, net days', () => {
       const d2 = new Dataset(e2);
       expect((await d2.addFile(fileFromPath(join(dir, 'rehab.csv')))).ok).toBe(true);
       await d2.build({ gap: 5, asOf: '2026-09-30' });
-      const direct = await queryRows<CountRow>(e2, certificatesSql({ rel }));
-      await e2.query(writeDurationCountsSql(rel));
-      expect(await queryRows<CountRow>(e2, certificatesSql(DURATION_COUNTS))).toEqual(direct);
+      const direct = await counted<CountRow>(certificatesSql, rel, e2);
       const total = (k: string) => cell(direct, k, 'total').n;
       expect(['1', '2', '3', '4', 'unknown'].map(total)).toEqual([0, 1, 1, 1, 1]);
     } finally {

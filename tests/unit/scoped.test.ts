@@ -22,4 +22,40 @@ describe('scopedEngine', () => {
     expect(sent).toEqual(['SELECT 41 + 1 AS x']);
     await base.close();
   });
+
+  it('sends the statements of all runs one at a time, deciding at sending time whether a run is superseded', async () => {
+    const base = await NodeEngine.create();
+    const log: string[] = [];
+    let running = 0;
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const counting: Engine = {
+      query: async (sql) => {
+        running++;
+        log.push(`start ${sql} (${running} running)`);
+        try {
+          if (sql.includes('a1')) await gate;
+          return await base.query(sql);
+        } finally { running--; }
+      },
+      registerFile: (name, source) => base.registerFile(name, source),
+      dropFile: (name) => base.dropFile(name),
+      close: () => base.close()
+    };
+    let staleA = false;
+    const a = scopedEngine(counting, () => staleA);
+    const b = scopedEngine(counting, () => false);
+    const a1 = a.query('SELECT 1 AS a1');
+    const a2 = a.query('SELECT 2 AS a2');
+    const b1 = b.query('SELECT 3 AS b1');
+    // Run A is superseded while its first statement runs: that one is answered, its second is never sent.
+    while (log.length === 0) await new Promise((r) => setTimeout(r, 1));
+    staleA = true;
+    open();
+    expect((await a1).getChild('a1')?.get(0)).toBe(1);
+    await expect(a2).rejects.toBeInstanceOf(SupersededError);
+    expect((await b1).getChild('b1')?.get(0)).toBe(3);
+    expect(log).toEqual(['start SELECT 1 AS a1 (1 running)', 'start SELECT 3 AS b1 (1 running)']);
+    await base.close();
+  });
 });

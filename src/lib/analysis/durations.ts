@@ -60,8 +60,9 @@ ORDER BY k.ord, g.gord`;
 /**
  * The durations view's simple counts read the selection through one counted relation: episodes per gender, length
  * band, current degree and certificates class, with how many have a diagnosis. `{ rel }` counts the selection in
- * the statement; `DURATION_COUNTS` is the temporary table `writeDurationCountsSql` wrote for it, so that the view
- * counts the selection once per redraw for its five figures (the same rows either way: tests/unit/durations.test.ts).
+ * the statement; `DURATION_COUNTS` names the relation `durationCountsWith` shares among a view's figures (computed
+ * once per statement, engine/parts.ts), so that the view counts the selection once per redraw for its five figures
+ * (the same rows either way: tests/unit/durations.test.ts).
  */
 export type DurationSource = { rel: string } | typeof DURATION_COUNTS;
 
@@ -91,12 +92,15 @@ function durationCountsRel(src: DurationSource): string {
   return 'rel' in src ? `(${durationCountsSelect(src.rel)})` : src.table;
 }
 
-/** Writes `DURATION_COUNTS` for a selection. */
-export function writeDurationCountsSql(rel: string): string {
-  return `CREATE OR REPLACE TEMP TABLE ${DURATION_COUNTS.table} AS ${durationCountsSelect(rel)}`;
+/** `DURATION_COUNTS` of a selection, as a shared relation of `partsSql` (engine/parts.ts). */
+export function durationCountsWith(rel: string): Record<string, string> {
+  return { [DURATION_COUNTS.table]: durationCountsSelect(rel) };
 }
 
-/** Episodes, of unknown gender, with a diagnosis. */
+/** The head counts of `durationHeadSql`. */
+export type DurationHeadRow = { n: number; unknown_gender: number; with_diagnosis: number };
+
+/** Episodes, of unknown gender, with a diagnosis (one `DurationHeadRow`). */
 export function durationHeadSql(src: DurationSource): string {
   return `SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS n,
     CAST(coalesce(sum(n) FILTER (WHERE gender IS NULL), 0) AS BIGINT) AS unknown_gender,
@@ -185,14 +189,14 @@ export function kmMediansSql(rel: string | KmSteps, split: KmSplit): string {
 }
 
 /**
- * The view's Kaplan–Meier figures (curve, medians, S at the table's days) read one set of steps per redraw, written
- * by `writeKmStepsSql(DURATION_KM.steps, rel, { group: kmGroupExpr(split) })` (tests/unit/durations.test.ts: the
+ * The view's Kaplan–Meier figures (curve, medians, S at the table's days) read one set of steps per redraw, shared
+ * among them by `kmStepsWith(DURATION_KM, rel, { group: kmGroupExpr(split) })` (tests/unit/durations.test.ts: the
  * same rows as from the selection).
  */
 export const DURATION_KM: KmSteps = { steps: 'sf_km_steps' };
 
 /**
- * The longest km_days in the selection (for the chart's x axis); from written steps, their last t (the same: every
+ * The longest km_days in the selection (for the chart's x axis); from shared steps, their last t (the same: every
  * episode with km_days has km_event, episodes.ts).
  */
 export function maxKmDaysSql(rel: string | KmSteps): string {

@@ -52,14 +52,14 @@ const GROUP_GENDER: GroupKey = {
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * The temporary table `writeEqualityCountsSql` writes: the selection's episodes counted by diagnosis group, gender
- * and age band codes (dims.ts), with the sums the raw figures need. The view writes it once per redraw and passes
- * it to coverageSql, womenShareSql and genderFiguresSql in place of the selection; the rows are the same either way
- * (tests/unit/equality.test.ts).
+ * The relation `equalityCountsWith` shares among a view's figures (engine/parts.ts): the selection's episodes
+ * counted by diagnosis group, gender and age band codes (dims.ts), with the sums the raw figures need. The view
+ * counts once per redraw and passes it to coverageSql, womenShareSql and genderFiguresSql in place of the selection;
+ * the rows are the same either way (tests/unit/equality.test.ts).
  */
 export const EQUALITY_COUNTS = { table: 'sf_equality_counts' } as const;
 
-/** The selection (a relation of `episodes` rows), or the counts written from it. */
+/** The selection (a relation of `episodes` rows), or the counts shared from it. */
 export type EqualitySource = string | typeof EQUALITY_COUNTS;
 
 function equalityCountsSelect(rel: string): string {
@@ -74,8 +74,9 @@ function countsRel(src: EqualitySource): string {
   return typeof src === 'string' ? `(${equalityCountsSelect(src)})` : src.table;
 }
 
-export function writeEqualityCountsSql(rel: string): string {
-  return `CREATE OR REPLACE TEMP TABLE ${EQUALITY_COUNTS.table} AS ${equalityCountsSelect(rel)}`;
+/** `EQUALITY_COUNTS` of a selection, as a shared relation of `partsSql`. */
+export function equalityCountsWith(rel: string): Record<string, string> {
+  return { [EQUALITY_COUNTS.table]: equalityCountsSelect(rel) };
 }
 
 /** Episodes of the counts where `cond` holds (0 when none). */

@@ -140,9 +140,9 @@ function kmStepsCte(rel: string, group?: string | GroupKey, band = true): string
 }
 
 /**
- * Kaplan–Meier steps written once into a temporary table (`writeKmStepsSql`), for a view that draws several figures
- * from one curve per redraw: pass it in place of `rel` to kmCurveSql, kmMedianSql and kmAtSql (the group is then
- * the one the steps were written with). The figures are those computed from the relation itself.
+ * Kaplan–Meier steps computed once and shared (`kmStepsWith`), for a view that draws several figures from one curve
+ * per redraw: pass it in place of `rel` to kmCurveSql, kmMedianSql and kmAtSql (the group is then the one the steps
+ * were computed with). The figures are those computed from the relation itself.
  */
 export type KmSteps = { steps: string };
 
@@ -150,9 +150,12 @@ function stepsWith(rel: string | KmSteps, group?: string | GroupKey): string {
   return typeof rel === 'string' ? kmStepsCte(rel, group) : `WITH km_steps AS (SELECT * FROM ${rel.steps})`;
 }
 
-/** Writes the Kaplan–Meier steps (`km_steps`: grp, t, n_risk, …) of `rel` by `group` into temporary table `table`. */
-export function writeKmStepsSql(table: string, rel: string, opts: { group?: string | GroupKey } = {}): string {
-  return `CREATE OR REPLACE TEMP TABLE ${table} AS ${kmStepsCte(rel, opts.group)} SELECT * FROM km_steps`;
+/**
+ * The Kaplan–Meier steps (`km_steps`: grp, t, n_risk, …) of `rel` by `group` as the shared relation `steps` of
+ * `partsSql` (engine/parts.ts): computed once per statement, read by the parts through `steps`.
+ */
+export function kmStepsWith(steps: KmSteps, rel: string, opts: { group?: string | GroupKey } = {}): Record<string, string> {
+  return { [steps.steps]: `${kmStepsCte(rel, opts.group)} SELECT * FROM km_steps` };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Engine } from '../engine/types';
-import { queryOne, queryRows } from '../engine/rows';
+import { queryParts } from '../engine/parts';
 import type { Dataset } from '../dataset';
 import { LENGTH_BANDS, EXTENSION_REASONS } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
@@ -88,8 +88,11 @@ function splitPeriod(id: string | null): [number, string] {
 }
 
 /** O/E per physician or unit, the strata's rates per period (as if each selection were alone). */
-async function oeByPeriod(engine: Engine, rel: string, group: 'physician' | 'unit', periods: number) {
-  const rows = await queryRows<OeRow>(engine, oeSql(rel, { group: perPeriod(byCode(group)), outcome: OVER_90, strata: `period, ${EPISODE_OE_STRATA}` }));
+function oeByPeriodSql(rel: string, group: 'physician' | 'unit'): string {
+  return oeSql(rel, { group: perPeriod(byCode(group)), outcome: OVER_90, strata: `period, ${EPISODE_OE_STRATA}` });
+}
+
+function oeByPeriod(rows: OeRow[], periods: number) {
   const out: Summary['physicians'][] = Array.from({ length: periods }, () => []);
   for (const r of rows) {
     const [p, id] = splitPeriod(r.id);
@@ -144,10 +147,19 @@ function withMedian<T>(head: T, km: KmMedianRow | undefined) {
   return { ...head, median: km?.median ?? null, median_low: km?.ci_low ?? null, median_high: km?.ci_high ?? null };
 }
 
-export async function headline(engine: Engine, rel: string): Promise<Headline> {
-  const head = await queryOne<Headline>(engine, `SELECT ${HEADLINE_ITEMS} FROM ${rel}`);
-  const km = await queryRows<KmMedianRow>(engine, kmMedianSql(rel));
-  return withMedian(head, km[0]);
+/**
+ * The headline of a selection is asked for as two parts of one statement (engine/parts.ts): its counts and its
+ * median. A view may ask for more parts in the same statement; `headlineOf` reads the two answers.
+ */
+export type HeadlineParts = { head: Headline; km: KmMedianRow };
+
+export function headlineParts(rel: string): { head: string; km: string } {
+  return { head: `SELECT ${HEADLINE_ITEMS} FROM ${rel}`, km: kmMedianSql(rel) };
+}
+
+export function headlineOf(head: Headline[], km: KmMedianRow[]): Headline {
+  if (head.length !== 1) throw new Error('headline: the counts are one row');
+  return withMedian(head[0], km[0]);
 }
 
 /**
@@ -198,25 +210,31 @@ export async function summarizeMany(ds: Dataset, list: Filters[], engine: Engine
   if (!ds.built) throw new Error('build() the dataset first');
   const rel = stackedSelectionSql(list);
 
-  // The counts in one pass, and the three medians in one statement. A selection without episodes has no row in the
-  // grouped counts; its counts come from the same items over nothing (zeros and NULL shares).
-  const countRows = await queryRows<SummaryCounts>(engine, summaryCountsSql(rel, true));
-  const missing = list.some((_, i) => !countRows.some((r) => Number(r.period) === i));
-  const empty = missing ? await queryOne<SummaryCounts>(engine, summaryCountsSql('(SELECT * FROM episodes WHERE FALSE)', false)) : null;
-  const kms = await queryRows<KmMedianRow>(engine, kmAllAndGenderSql(rel));
-  const mh = await queryRows<MhRow>(engine, mhSql(rel, {
-    outcome: OVER_90, strata: codedList(GENDER_STRATA), sexes: SEXES_BY_CODE,
-    group: { key: 'period', name: (k) => `CAST(${k} AS VARCHAR)` }
-  }));
-
-  // Extensions, waiting extensions and their net days are per-episode columns (episodes.ts, counted above); only
-  // the split by reason reads the certificates.
+  // One statement: the counts in one pass, the three medians, Mantel–Haenszel, the extensions by reason and O/E per
+  // physician and per unit. A selection without episodes has no row in the grouped counts; its counts come from the
+  // same items over nothing (zeros and NULL shares). Extensions, waiting extensions and their net days are per-episode
+  // columns (episodes.ts, counted above); only the split by reason reads the certificates.
   await ds.ensureCertFacts();
-  const reasonRows = await queryRows<{ period: number; reason: string; n: number }>(engine, `
-    SELECT period, coalesce(${reasonOfCode('rc')}, 'none') AS reason, n FROM (
-      SELECT period, reason_code AS rc, count(*) AS n FROM ${stackedSelectionSql(list, true)} WHERE is_extension GROUP BY 1, 2)`);
-  const physicians = await oeByPeriod(engine, rel, 'physician', list.length);
-  const units = await oeByPeriod(engine, rel, 'unit', list.length);
+  const r = await queryParts<{ counts: SummaryCounts; empty: SummaryCounts; kms: KmMedianRow; mh: MhRow;
+    reasons: { period: number; reason: string; n: number }; physicians: OeRow; units: OeRow }>(engine, {
+    parts: {
+      counts: summaryCountsSql(rel, true),
+      empty: summaryCountsSql('(SELECT * FROM episodes WHERE FALSE)', false),
+      kms: kmAllAndGenderSql(rel),
+      mh: mhSql(rel, {
+        outcome: OVER_90, strata: codedList(GENDER_STRATA), sexes: SEXES_BY_CODE,
+        group: { key: 'period', name: (k) => `CAST(${k} AS VARCHAR)` }
+      }),
+      reasons: `SELECT period, coalesce(${reasonOfCode('rc')}, 'none') AS reason, n FROM (
+        SELECT period, reason_code AS rc, count(*) AS n FROM ${stackedSelectionSql(list, true)} WHERE is_extension GROUP BY 1, 2)`,
+      physicians: oeByPeriodSql(rel, 'physician'),
+      units: oeByPeriodSql(rel, 'unit')
+    }
+  });
+  const { counts: countRows, kms, mh, reasons: reasonRows } = r;
+  const empty = r.empty[0];
+  const physicians = oeByPeriod(r.physicians, list.length);
+  const units = oeByPeriod(r.units, list.length);
 
   const files = ds.files;
   const shapes = ds.shapes;
@@ -229,7 +247,7 @@ export async function summarizeMany(ds: Dataset, list: Filters[], engine: Engine
     files: files.length
   };
   return list.map((filters, p) => {
-    const counts = countRows.find((r) => Number(r.period) === p) ?? empty!;
+    const counts = countRows.find((c) => Number(c.period) === p) ?? empty;
     const km = (name: string) => kms.find((r) => r.grp === `${p}:${name}`);
     const head = withMedian(counts, km('all'));
     const bands: Record<string, number> = {};

@@ -14,7 +14,7 @@
  * `fmbEpisodesSql`. Results are ordered by the group's id, never by a ratio (no league tables).
  */
 import type { Engine } from '../engine/types';
-import { queryOne, queryRows } from '../engine/rows';
+import { queryParts } from '../engine/parts';
 import { lit } from '../sql';
 import { kmMedianOnlySql, kmMedianSql, oeSql, overdispersion, type OeRow, type Overdispersion, Z95, Z998 } from './stats';
 import { fmbEpisodesSql } from './fmb';
@@ -140,9 +140,21 @@ export interface Variation {
 
 /** The table, the counts and the overdispersion check for one comparison. */
 export async function variation(engine: Engine, rel: string, by: VariationBy, outcome: Outcome): Promise<Variation> {
-  const rows = await queryRows<VariationRow>(engine, variationTableSql(rel, by, outcome));
-  const counts = await queryOne<VariationCounts>(engine, variationCountsSql(rel, by, outcome));
-  return { rows, counts, overdispersion: overdispersion(rows) };
+  const r = await queryParts<VariationParts>(engine, { parts: variationParts(rel, by, outcome) });
+  return variationOf(r.rows, r.counts);
+}
+
+/** The parts of `variation`'s one statement (engine/parts.ts), for a view that asks for more in the same statement. */
+export type VariationParts = { rows: VariationRow; counts: VariationCounts };
+
+export function variationParts(rel: string, by: VariationBy, outcome: Outcome): { rows: string; counts: string } {
+  return { rows: variationTableSql(rel, by, outcome), counts: variationCountsSql(rel, by, outcome) };
+}
+
+/** `variation`'s result from the answers to its parts (`counts`: its one row). */
+export function variationOf(rows: VariationRow[], counts: VariationCounts[]): Variation {
+  if (counts.length !== 1) throw new Error('variation: the counts are one row');
+  return { rows, counts: counts[0], overdispersion: overdispersion(rows) };
 }
 
 /** A point of the funnel's limit lines at expected count `e`. */
@@ -271,6 +283,9 @@ FROM (
 )
 ORDER BY unit, diagnosis_group`;
 }
+
+/** A row of `trendAllSql`. */
+export type TrendAllRow = { quarter: string; episodes: number; observed: number; share: number | null };
 
 /** The same share per start quarter over all selected episodes (the reference line in every unit's panel). */
 export function trendAllSql(rel: string, outcome: Outcome): string {

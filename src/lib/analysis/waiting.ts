@@ -376,18 +376,20 @@ const WAITS_DAYS_CTE = (() => {
 
 /**
  * Where the referral figures read their waits: computed in the statement from the selection (`{ rel, asOf }`), or
- * read from the temporary tables that `writeWaitsSql` wrote for that selection (`WAITS_TABLES`). A view that shows
- * several referral figures writes the tables once per redraw, so the certificates are joined once, not per figure.
+ * read from the relations `waitsWith` shares among a view's figures (`SHARED_WAITS`, engine/parts.ts). A view that
+ * shows several referral figures asks for them in one statement, so the certificates are joined once, not per figure.
  */
-export type WaitsSource = { rel: string; asOf: string } | typeof WAITS_TABLES;
+export type WaitsSource = { rel: string; asOf: string } | typeof SHARED_WAITS;
 
-/** The temporary tables `writeWaitsSql` writes: the waits and their episodes' covered day segments. */
-export const WAITS_TABLES = { waits: 'sf_waits', wseg: 'sf_wseg' } as const;
+/** The names of the shared relations `waitsWith` defines: the waits and their episodes' covered day segments. */
+export const SHARED_WAITS = { waits: 'sf_waits', wseg: 'sf_wseg' } as const;
 
-/** Writes `WAITS_TABLES` for a selection and as_of (two statements: the waits, then their segments). */
-export function writeWaitsSql(rel: string, asOf: string): string {
-  return `CREATE OR REPLACE TEMP TABLE ${WAITS_TABLES.waits} AS WITH ${waitsBaseCte(rel, asOf)} SELECT * FROM waits;
-CREATE OR REPLACE TEMP TABLE ${WAITS_TABLES.wseg} AS WITH ${wsegCte(WAITS_TABLES.waits)} SELECT * FROM wseg;`;
+/** `SHARED_WAITS` of a selection and as_of, as the shared relations of `partsSql` (the waits, then their segments). */
+export function waitsWith(rel: string, asOf: string): Record<string, string> {
+  return {
+    [SHARED_WAITS.waits]: `WITH ${waitsBaseCte(rel, asOf)} SELECT * FROM waits`,
+    [SHARED_WAITS.wseg]: `WITH ${wsegCte(SHARED_WAITS.waits)} SELECT * FROM wseg`
+  };
 }
 
 /** WITH clause (no leading WITH) defining `waits`, `wseg`, the islands and the days, from either source. */

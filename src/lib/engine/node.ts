@@ -2,17 +2,22 @@
  * Native DuckDB (@duckdb/node-api) behind the engine interface: used by the CLI, the tests and the benchmark.
  * Same DuckDB version as the DuckDB-WASM build (1.4.3), so the same SQL gives the same answers.
  */
-import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBStructType, DuckDBTypeId, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import {
-  Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector
+  Bool, DateDay, Field, Float64, Int32, Int64, Struct, Table, TimestampMillisecond, Utf8, vectorFromArray,
+  type DataType, type Vector
 } from 'apache-arrow';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine, FileSource } from './types';
 
-function arrowType(typeId: DuckDBTypeId): DataType {
-  switch (typeId) {
+function arrowType(duck: DuckDBType): DataType {
+  // A struct (engine/parts.ts packs each part's rows into one) keeps its entries' names and types.
+  if (duck instanceof DuckDBStructType) {
+    return new Struct(duck.entryNames.map((name, i) => new Field(name, arrowType(duck.entryTypes[i]), true)));
+  }
+  switch (duck.typeId) {
     case DuckDBTypeId.BOOLEAN: return new Bool();
     case DuckDBTypeId.TINYINT: case DuckDBTypeId.SMALLINT: case DuckDBTypeId.INTEGER:
     case DuckDBTypeId.UTINYINT: case DuckDBTypeId.USMALLINT: return new Int32();
@@ -27,6 +32,10 @@ function arrowType(typeId: DuckDBTypeId): DataType {
 
 function convert(v: unknown, type: DataType): unknown {
   if (v === null || v === undefined) return null;
+  if (type instanceof Struct) {
+    const entries = v as Record<string, unknown>;
+    return Object.fromEntries(type.children.map((f) => [f.name, convert(entries[f.name], f.type)]));
+  }
   if (type instanceof Int64) return typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)));
   if (type instanceof Int32 || type instanceof Float64) return Number(v);
   if (type instanceof Utf8) return typeof v === 'string' ? v : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
@@ -46,7 +55,7 @@ export class NodeEngine implements Engine {
   async query(sql: string): Promise<Table> {
     const reader = await this.conn.runAndReadAll(sql);
     const names = reader.columnNames();
-    const types = reader.columnTypes().map((t) => arrowType(t.typeId));
+    const types = reader.columnTypes().map((t) => arrowType(t));
     const columns = reader.getColumnsJS();
     const vectors: Record<string, Vector> = {};
     names.forEach((name, i) => {

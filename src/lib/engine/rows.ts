@@ -6,7 +6,7 @@ function isoDay(msOrDate: number | Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-function plain(value: unknown, type: DataType): string | number | boolean | null {
+export function plain(value: unknown, type: DataType): string | number | boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number(value);
   if (DataType.isDate(type) && (typeof value === 'number' || value instanceof Date)) return isoDay(value);

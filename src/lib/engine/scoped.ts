@@ -1,7 +1,12 @@
 /**
  * An engine for one run of a view's queries: once the run is superseded (the filters changed again), its next
  * statement is not sent to DuckDB but fails with `SupersededError`, so a quick series of filter changes does not
- * queue every statement of every stale redraw in the worker. A statement already sent runs to its end.
+ * queue every statement of every stale redraw in the worker.
+ *
+ * The runs of all views share one queue per engine: a statement is sent when the one before it has been answered,
+ * and whether its run is superseded is decided then. DuckDB answers one statement at a time anyway, and a view asks
+ * for its figures in few statements (engine/parts.ts), so a stale redraw costs at most the statement already sent,
+ * which runs to its end.
  */
 import type { Engine } from './types';
 
@@ -12,9 +17,18 @@ export class SupersededError extends Error {
   }
 }
 
+/** The last statement sent (or waiting to be) through scoped engines, per engine. */
+const tails = new WeakMap<Engine, Promise<unknown>>();
+
 export function scopedEngine(base: Engine, superseded: () => boolean): Engine {
+  const send = (sql: string) => {
+    const answer = (tails.get(base) ?? Promise.resolve()).then(() =>
+      superseded() ? Promise.reject(new SupersededError()) : base.query(sql));
+    tails.set(base, answer.catch(() => undefined));
+    return answer;
+  };
   return {
-    query: (sql) => (superseded() ? Promise.reject(new SupersededError()) : base.query(sql)),
+    query: (sql) => (superseded() ? Promise.reject(new SupersededError()) : send(sql)),
     registerFile: (name, source) => base.registerFile(name, source),
     dropFile: (name) => base.dropFile(name),
     close: () => base.close()
