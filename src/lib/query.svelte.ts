@@ -1,7 +1,8 @@
 /**
  * Run an async query whenever its inputs change, keeping only the latest answer.
  * `deps` is read synchronously (so Svelte tracks it); `run` gets its value and an engine for this run only: once
- * the inputs change again, the run's remaining statements are not sent (src/lib/engine/scoped.ts).
+ * the inputs change again, the run's statement in progress is cancelled and the rest are not sent
+ * (src/lib/engine/scoped.ts).
  */
 import { app } from './state.svelte';
 import type { Engine } from './engine/types';
@@ -23,12 +24,13 @@ export function useQuery<D, T>(deps: () => D, run: (d: D, engine: Engine) => Pro
     const d = deps();
     if (version === 0 || !app.engine) return;
     let stale = false;
+    const abort = new AbortController();
     loading = true;
-    run(d, scopedEngine(app.engine, () => stale)).then(
+    run(d, scopedEngine(app.engine, () => stale, abort.signal)).then(
       (v) => { if (!stale) { value = v; error = null; loading = false; } },
       (e) => { if (!stale) { error = String((e as Error).message ?? e); loading = false; } }
     );
-    return () => { stale = true; };
+    return () => { stale = true; abort.abort(); };
   });
   return {
     get value() { return value; },

@@ -105,4 +105,35 @@ describe('loading large files', () => {
       await p.close();
     }
   });
+
+  it('cancels a superseded statement in the worker while it runs, and goes on answering', async () => {
+    const baseUrl = inject('baseUrl');
+    const p = await openPage(browser, baseUrl);
+    try {
+      const { page } = p;
+      // __sfProfile hands the app's state to the page (globalThis.__sf), as for the benchmark.
+      await page.addInitScript(() => { (globalThis as { __sfProfile?: boolean }).__sfProfile = true; });
+      await page.goto(`${baseUrl}/`);
+      await page.waitForSelector('main[data-status="ready"]', { timeout: 90_000 });
+      const r = await page.evaluate(async () => {
+        type E = { query(sql: string, signal?: AbortSignal): Promise<{ getChild(n: string): { get(i: number): unknown } | null }> };
+        const e = (globalThis as unknown as { __sf: { engine: E } }).__sf.engine;
+        const run = new AbortController();
+        // Minutes of counting in the tab unless cancelled; the run is superseded after 300 ms.
+        const long = e.query('SELECT count(*) AS n FROM range(100000000000) a WHERE a.range % 7 = 3', run.signal)
+          .then(() => 'answered', (err: Error) => err.name);
+        setTimeout(() => run.abort(), 300);
+        const outcome = await long;
+        const after = await e.query('SELECT 42 AS x', new AbortController().signal);
+        const plainAfter = await e.query('SELECT count(*) AS n FROM episodes');
+        return { outcome, after: Number(after.getChild('x')?.get(0)), episodes: Number(plainAfter.getChild('n')?.get(0)) };
+      });
+      expect(r.outcome).toBe('SupersededError');
+      expect(r.after).toBe(42);
+      expect(r.episodes).toBeGreaterThan(0);
+      expect(p.pageErrors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  }, 60_000);
 });

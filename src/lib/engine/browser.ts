@@ -7,8 +7,9 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import type { Table } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import type { Engine, FileSource } from './types';
+import { SupersededError } from './scoped';
 import { SNIFF_BYTES } from '../ingest/sniff';
 
 const BUNDLES: duckdb.DuckDBBundles = {
@@ -16,7 +17,17 @@ const BUNDLES: duckdb.DuckDBBundles = {
   eh: { mainModule: ehWasm, mainWorker: ehWorker }
 };
 
+/** Settings of every connection: no remote file systems or extension downloads, everything stays in the tab. */
+const LOCAL_ONLY = `SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;`;
+
 export class BrowserEngine implements Engine {
+  /**
+   * The views' cancellable statements run on a connection of their own (`send` / `cancelSent`): between the slices
+   * of a statement in progress the worker answers other messages, and a statement on the same connection would end
+   * the one in progress. The tables are the database's, seen by both connections (the views write none).
+   */
+  private views: Promise<duckdb.AsyncDuckDBConnection> | null = null;
+
   private constructor(private db: duckdb.AsyncDuckDB, private conn: duckdb.AsyncDuckDBConnection, private worker: Worker) {}
 
   static async create(): Promise<BrowserEngine> {
@@ -27,7 +38,7 @@ export class BrowserEngine implements Engine {
     // No remote file systems or extension downloads: everything stays in the tab.
     await db.open({ query: { castBigIntToDouble: false }, filesystem: { allowFullHTTPReads: false } });
     const conn = await db.connect();
-    await conn.query(`SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;`);
+    await conn.query(LOCAL_ONLY);
     // DuckDB's own progress of a long statement (for a CSV read: the share of the file's bytes read), which the
     // worker posts to this thread while the statement runs; see setProgressHandler.
     await conn.query(`SET enable_progress_bar = true; SET progress_bar_time = 200;`);
@@ -49,18 +60,35 @@ export class BrowserEngine implements Engine {
     this.progressHandler = fn;
   }
 
-  async query(sql: string): Promise<Table> {
+  async query(sql: string, signal?: AbortSignal): Promise<Table> {
     const g = globalThis as { __sfProfile?: boolean; __sfInflight?: number };
-    if (!g.__sfProfile) return (await this.conn.query(sql)) as unknown as Table;
+    const run = () => (signal ? this.cancellable(sql, signal) : this.conn.query(sql) as unknown as Promise<Table>);
+    if (!g.__sfProfile) return run();
     // Benchmark mode (scripts/bench.ts sets __sfProfile): a user-timing measure per statement batch, and the
     // number of queries in flight (so the benchmark knows when a view has finished redrawing).
     const start = performance.now();
     g.__sfInflight = (g.__sfInflight ?? 0) + 1;
     try {
-      return (await this.conn.query(sql)) as unknown as Table;
+      return await run();
     } finally {
       g.__sfInflight--;
       performance.measure('sql', { start, end: performance.now(), detail: sql.replace(/\s+/g, ' ').trim() });
+    }
+  }
+
+  /** A statement that `signal` cancels while it runs (it then fails with SupersededError). */
+  private async cancellable(sql: string, signal: AbortSignal): Promise<Table> {
+    if (signal.aborted) throw new SupersededError();
+    this.views ??= this.db.connect().then(async (c) => { await c.query(LOCAL_ONLY); return c; });
+    const conn = await this.views;
+    const cancel = () => { void conn.cancelSent(); };
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      return (await tableFromIPC(await conn.send(sql))) as unknown as Table;
+    } catch (e) {
+      throw signal.aborted ? new SupersededError() : e;
+    } finally {
+      signal.removeEventListener('abort', cancel);
     }
   }
 

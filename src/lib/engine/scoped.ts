@@ -5,8 +5,8 @@
  *
  * The runs of all views share one queue per engine: a statement is sent when the one before it has been answered,
  * and whether its run is superseded is decided then. DuckDB answers one statement at a time anyway, and a view asks
- * for its figures in few statements (engine/parts.ts), so a stale redraw costs at most the statement already sent,
- * which runs to its end.
+ * for its figures in few statements (engine/parts.ts). The statement already sent gets the run's `signal`: the
+ * browser's engine cancels it when the run is superseded (browser.ts), so a stale redraw stops where it is.
  */
 import type { Engine } from './types';
 
@@ -20,10 +20,10 @@ export class SupersededError extends Error {
 /** The last statement sent (or waiting to be) through scoped engines, per engine. */
 const tails = new WeakMap<Engine, Promise<unknown>>();
 
-export function scopedEngine(base: Engine, superseded: () => boolean): Engine {
+export function scopedEngine(base: Engine, superseded: () => boolean, signal?: AbortSignal): Engine {
   const send = (sql: string) => {
     const answer = (tails.get(base) ?? Promise.resolve()).then(() =>
-      superseded() ? Promise.reject(new SupersededError()) : base.query(sql));
+      superseded() ? Promise.reject(new SupersededError()) : base.query(sql, signal));
     tails.set(base, answer.catch(() => undefined));
     return answer;
   };

@@ -11,8 +11,12 @@ export type FileSource =
   | { kind: 'path'; path: string };
 
 export interface Engine {
-  /** Run one SQL statement (or several separated by `;`) and return the last result as an Arrow table. */
-  query(sql: string): Promise<Table>;
+  /**
+   * Run one SQL statement (or several separated by `;`) and return the last result as an Arrow table. With a signal,
+   * the statement may be cancelled while it runs: once the signal is aborted it fails with `SupersededError`
+   * (scoped.ts); an engine that cannot cancel lets it run to its end.
+   */
+  query(sql: string, signal?: AbortSignal): Promise<Table>;
   /**
    * Make a file readable by SQL under `name` (e.g. in `read_csv('name')`); returns the name to use in SQL.
    * In the browser a File is read lazily by DuckDB (no copy of the file is made).
