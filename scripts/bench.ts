@@ -595,7 +595,7 @@ function renderReport(r: {
   lines.push('### Filter change → view redrawn (1M rows)', '');
   lines.push(`Median of ${CHANGES} changes each; time from the select's change event to the view's last DOM change with no query running (budget ≤ 100 ms). ` +
     `In brackets, the part after the redraw's last answer: drawing the view. ` +
-    `"Quick series": three unit changes 60 ms apart, timed from the last one (median of ${Math.min(CHANGES, 5)}); a superseded redraw sends no further statements.`, '');
+    `"Quick series": three unit changes 60 ms apart, timed from the last one (median of ${Math.min(CHANGES, 5)}); a superseded redraw's statement in progress is cancelled and it sends no further statements.`, '');
   lines.push('| view | unit filter | gender filter | quick series | slowest statements of a redraw (ms) |', '|---|---:|---:|---:|---|');
   for (const v of r.views) {
     const slow = v.slowest.map(([ms, q]) => `${ms}: \`${q.replace(/\|/g, '\\|').replace(/`/g, "'")}…\``).join('<br>');
