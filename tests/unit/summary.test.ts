@@ -162,7 +162,7 @@ describe('every parsed row matches its zod schema', () => {
 import { summarizeMany } from '../../src/lib/analysis/summary';
 import { quarterRange } from '../../src/lib/periods';
 
-describe('summarizeMany: several selections in the same statements', () => {
+describe('summarizeMany: several selections in the same statement', () => {
   it('equals one summarize per selection (quarters, overlapping and empty selections, filters)', async () => {
     const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
     await d.build({ gap: 5 });

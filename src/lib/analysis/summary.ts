@@ -57,7 +57,7 @@ export const GENDER_STRATA = `diagnosis_group, age_band`;
 export const OVER_90 = 'length_days > 90';
 
 /**
- * `summarizeMany` computes the figures of several selections in the same statements: the selections are stacked
+ * `summarizeMany` computes the figures of several selections in the same statement: the selections are stacked
  * (`stackedSelectionSql`, each episode with its selection's index as `period`) and every figure is grouped by
  * `period` as well. A group key of several selections carries the period in its high bits (`perPeriod`) and its
  * name as "period:name".
@@ -203,8 +203,8 @@ type SummaryCounts = Headline & { extensions: number; waiting_extensions: number
 
 /**
  * `summarize` for several selections at once (the quarterly report's three quarters): the same figures as one call
- * per selection, from six statements in all instead of six per selection (each statement has a fixed cost in the
- * tab). Every figure is grouped by the selection (`period`); the O/E strata's rates are per selection.
+ * per selection, from one statement in all instead of six per selection (each statement has a fixed cost in the
+ * tab; engine/parts.ts). Every figure is grouped by the selection (`period`); the O/E strata's rates are per selection.
  */
 export async function summarizeMany(ds: Dataset, list: Filters[], engine: Engine = ds.engine): Promise<Summary[]> {
   if (!ds.built) throw new Error('build() the dataset first');
