@@ -444,3 +444,27 @@ describe('certSelectionSql: the certificates of a selection without a join', () 
     await e.close();
   }, 60_000);
 });
+
+describe('cert_waits and cert_wait_segments', () => {
+  it('hold the waits and day segments that the figures would otherwise read from cert_fact', async () => {
+    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'));
+    await d.build({ gap: 5 });
+    await d.ensureCertFacts();
+    const same = async (a: string, b: string) => {
+      const r = await queryOne<{ x: number; y: number; n: number }>(e, `SELECT
+        (SELECT count(*) FROM (${a} EXCEPT ALL ${b})) AS x, (SELECT count(*) FROM (${b} EXCEPT ALL ${a})) AS y,
+        (SELECT count(*) FROM (${a})) AS n`);
+      expect([r.x, r.y]).toEqual([0, 0]);
+      return r.n;
+    };
+    // The definitions as the waits read them from cert_fact before, for every episode.
+    const waits = await same(`SELECT * FROM cert_waits`, `SELECT episode_id, referral_date, arg_max(care_start_date, seq) AS care_start_date,
+      arg_max(waiting_cause, seq) AS cause FROM cert_fact WHERE referral_date IS NOT NULL GROUP BY episode_id, referral_date`);
+    const segments = await same(`SELECT * FROM cert_wait_segments`, `SELECT c.episode_id, c.new_from AS s, c.end_date AS e
+      FROM cert_fact c SEMI JOIN (SELECT DISTINCT episode_id FROM cert_fact WHERE referral_date IS NOT NULL) w
+        ON w.episode_id = c.episode_id WHERE c.new_from <= c.end_date`);
+    expect(waits).toBeGreaterThan(10);
+    expect(segments).toBeGreaterThan(waits);
+    await e.close();
+  }, 60_000);
+});

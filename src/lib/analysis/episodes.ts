@@ -155,7 +155,9 @@ SELECT CAST(row_number() OVER (ORDER BY year(x.start_date), quarter(x.start_date
 FROM x
 ${codes.joins};
 ${FMB_DIAGNOSES_SQL}
-DROP TABLE IF EXISTS cert_fact;`;
+DROP TABLE IF EXISTS cert_fact;
+DROP TABLE IF EXISTS cert_waits;
+DROP TABLE IF EXISTS cert_wait_segments;`;
 
   // Written on first use (Dataset.ensureCertFacts), not by the build: the overview does not need it.
   const certFacts = `
@@ -172,7 +174,17 @@ SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reas
   -- a filter on this table, not a join with the selected episodes.
   e.start_date AS ep_start_date, e.end_date AS ep_end_date, e.unit_code, e.physician_code, e.group_code,
   e.gender_code, e.age_code
-FROM cert_ep_all c JOIN episodes e ON e.shape = 'certificates' AND e.patient = c.patient AND e.ep_no = c.ep_no;`;
+FROM cert_ep_all c JOIN episodes e ON e.shape = 'certificates' AND e.patient = c.patient AND e.ep_no = c.ep_no;
+-- The waits of the certificates (waiting.ts): one row per episode and referral date, with the care start and cause
+-- of its last certificate; and the covered day segments of the episodes that have one. A few rows of the million:
+-- a selection's waits are then a join of these with the selected episodes, not two scans of cert_fact.
+CREATE OR REPLACE TABLE cert_waits AS
+SELECT episode_id, referral_date, arg_max(care_start_date, seq) AS care_start_date, arg_max(waiting_cause, seq) AS cause
+FROM cert_fact WHERE referral_date IS NOT NULL
+GROUP BY episode_id, referral_date;
+CREATE OR REPLACE TABLE cert_wait_segments AS
+SELECT episode_id, new_from AS s, end_date AS e FROM cert_fact
+WHERE new_from <= end_date AND episode_id IN (SELECT episode_id FROM cert_waits);`;
 
   return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes, certFacts };
 }

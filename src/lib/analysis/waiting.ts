@@ -309,16 +309,14 @@ ORDER BY g.diagnosis_group`;
 function waitsBaseCte(rel: string, asOf: string): string {
   const d = dateLit(asOf);
   // Only episodes that can have a wait: a certificate with a referral date (the build counts them per episode), or
-  // an episode-file row (its referral date or given waiting days).
+  // an episode-file row (its referral date or given waiting days). The certificates' waits and the day segments of
+  // their episodes are read from cert_waits and cert_wait_segments, written with cert_fact (episodes.ts).
   return `wsel AS (
   SELECT episode_id, patient, ep_no, shape, start_date, end_date, ongoing, length_days FROM ${rel}
   WHERE referrals > 0 OR shape = 'episodes'
 ), wcert AS (
-  SELECT c.episode_id, c.referral_date, arg_max(c.care_start_date, c.seq) AS care_start_date,
-    arg_max(c.waiting_cause, c.seq) AS cause
-  FROM cert_fact c SEMI JOIN wsel s ON s.episode_id = c.episode_id
-  WHERE c.referral_date IS NOT NULL
-  GROUP BY c.episode_id, c.referral_date
+  SELECT w.episode_id, w.referral_date, w.care_start_date, w.cause
+  FROM cert_waits w SEMI JOIN wsel s ON s.episode_id = w.episode_id
 ), wep AS (
   SELECT s.episode_id, i.referral_date, i.care_start_date, i.waiting_cause AS cause,
     CASE WHEN i.referral_date IS NULL THEN greatest(i.waiting_days, 0) END AS given_days
@@ -341,9 +339,8 @@ function waitsBaseCte(rel: string, asOf: string): string {
 
 function wsegCte(waits: string): string {
   return `wseg AS (
-  SELECT c.episode_id, c.new_from AS s, c.end_date AS e
-  FROM cert_fact c SEMI JOIN (SELECT DISTINCT episode_id FROM ${waits} WHERE a IS NOT NULL) w ON w.episode_id = c.episode_id
-  WHERE c.new_from <= c.end_date
+  SELECT g.episode_id, g.s, g.e
+  FROM cert_wait_segments g SEMI JOIN (SELECT DISTINCT episode_id FROM ${waits} WHERE a IS NOT NULL) w ON w.episode_id = g.episode_id
   UNION ALL
   SELECT DISTINCT episode_id, start_date, end_date FROM ${waits} WHERE shape = 'episodes' AND a IS NOT NULL
 )`;
