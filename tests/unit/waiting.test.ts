@@ -45,7 +45,7 @@ import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
 import {
   periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitsWith, SHARED_WAITS,
   type WaitsSource,
-  waitingAvailabilitySql, waitingCubeSql, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, WAIT_GROUP_KEY, waitingMediansSql,
+  waitingAvailabilitySql, waitingCubeSql, usesCertCube, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, WAIT_GROUP_KEY, waitingMediansSql,
   type PeriodWaitingRow, type ReferralCauseRow, type ReferralHistogramRow, type ReferralTotalsRow,
   type WaitingAvailability, type WaitingCubeRow, type WaitingEpisodeRow, type WaitingMedianRow, type WaitingPhysicianRow
 } from '../../src/lib/analysis/waiting';
@@ -465,6 +465,41 @@ describe('cert_waits and cert_wait_segments', () => {
         ON w.episode_id = c.episode_id WHERE c.new_from <= c.end_date`);
     expect(waits).toBeGreaterThan(10);
     expect(segments).toBeGreaterThan(waits);
+    await e.close();
+  }, 60_000);
+});
+
+describe('the waiting cube from cert_cube', () => {
+  it('equals the cube counted from the certificates for every filter it serves, and is not used for the others', async () => {
+    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'));
+    await d.build({ gap: 5 });
+    await d.ensureCertFacts();
+    const units = (await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
+    const list: Filters[] = [
+      NO_FILTERS,
+      { ...NO_FILTERS, units: [units[0]] },
+      { ...NO_FILTERS, units: [units[1], ''] },
+      { ...NO_FILTERS, genders: ['K'] },
+      { ...NO_FILTERS, genders: [''] },
+      { ...NO_FILTERS, groups: ['psychiatric', 'musculoskeletal'] },
+      { ...NO_FILTERS, ageBands: ['31-40', 'unknown'] },
+      { ...NO_FILTERS, units: [units[0]], genders: ['M'], groups: ['psychiatric'] },
+      { ...NO_FILTERS, units: ['no such unit'] }
+    ];
+    const totals = new Set<number>();
+    for (const f of list) {
+      expect(usesCertCube(f)).toBe(true);
+      const fromCerts = await queryRows<WaitingCubeRow>(e, waitingCubeSql(f, { fromCube: false }));
+      expect(await queryRows<WaitingCubeRow>(e, waitingCubeSql(f)), JSON.stringify(f)).toEqual(fromCerts);
+      totals.add(fromCerts.find((r) => r.dim === 'total')?.certificates ?? 0);
+    }
+    // Not vacuous: the filters select different certificates, the last one none.
+    expect(totals.size).toBeGreaterThan(6);
+    expect(totals.has(0)).toBe(true);
+    // A period or a physician is counted from the certificates (the cube has neither).
+    expect(usesCertCube({ ...NO_FILTERS, from: '2025-01-01', to: null })).toBe(false);
+    expect(usesCertCube({ ...NO_FILTERS, physicians: ['x'] })).toBe(false);
+    expect(() => waitingCubeSql({ ...NO_FILTERS, to: '2025-01-01' }, { fromCube: true })).toThrow();
     await e.close();
   }, 60_000);
 });

@@ -19,6 +19,7 @@
  */
 import { ageBandSql, diagnosisGroupSql, isWaitingReasonSql } from './domain';
 import { FMB_DIAGNOSES_SQL } from './fmb';
+import { CERT_CUBE_SQL } from './waiting';
 import { codeColumnsSql, dimTablesSql, reasonCodeSql } from './dims';
 import { dateLit, intLit } from '../sql';
 
@@ -157,7 +158,8 @@ ${codes.joins};
 ${FMB_DIAGNOSES_SQL}
 DROP TABLE IF EXISTS cert_fact;
 DROP TABLE IF EXISTS cert_waits;
-DROP TABLE IF EXISTS cert_wait_segments;`;
+DROP TABLE IF EXISTS cert_wait_segments;
+DROP TABLE IF EXISTS cert_cube;`;
 
   // Written on first use (Dataset.ensureCertFacts), not by the build: the overview does not need it.
   const certFacts = `
@@ -184,7 +186,8 @@ FROM cert_fact WHERE referral_date IS NOT NULL
 GROUP BY episode_id, referral_date;
 CREATE OR REPLACE TABLE cert_wait_segments AS
 SELECT episode_id, new_from AS s, end_date AS e FROM cert_fact
-WHERE new_from <= end_date AND episode_id IN (SELECT episode_id FROM cert_waits);`;
+WHERE new_from <= end_date AND episode_id IN (SELECT episode_id FROM cert_waits);
+${CERT_CUBE_SQL}`;
 
   return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes, certFacts };
 }

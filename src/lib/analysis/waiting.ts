@@ -30,7 +30,7 @@ import { dateLit, intLit, listLit } from '../sql';
 import { kmMedianOnlySql } from './stats';
 import { nameOfCode, reasonOfCode, type GroupKey } from './dims';
 import { quarterOf, quarterRange } from '../periods';
-import { certSelectionSql, selectionSql, type Filters } from './filters';
+import { certSelectionSql, selectionSql, whereSql, type Filters } from './filters';
 
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -90,6 +90,46 @@ export type WaitingCubeRow = {
   with_reason: number;
 };
 
+/** A cell of the waiting cube: quarter, reason, group and unit codes with the counts the cube sums. */
+const CELL_COUNTS = `count(*) AS certificates,
+    count(*) FILTER (WHERE is_extension) AS extensions,
+    count(*) FILTER (WHERE is_waiting) AS waiting_extensions,
+    sum(net) AS net_days,
+    coalesce(sum(net) FILTER (WHERE is_waiting), 0) AS waiting_net_days,
+    count(*) FILTER (WHERE NOT is_extension) AS episodes,
+    count(extension_reason) AS with_reason`;
+
+/** The reason of a certificate as the cube counts it: 0 = an episode's first certificate, -1 = no reason given. */
+const CELL_REASON = `CASE WHEN NOT is_extension THEN 0 ELSE coalesce(reason_code, -1) END`;
+
+/**
+ * The waiting cube's cells counted per build (written with cert_fact, episodes.ts): by quarter, reason and the
+ * episode's diagnosis group, unit, gender and age band, all the filters but the period and the physician test.
+ * Sums of the certificates' counts; net days are multiples of 0.25, so their sums are exact in any order.
+ */
+export const CERT_CUBE_SQL = `CREATE OR REPLACE TABLE cert_cube AS
+SELECT yq, ${CELL_REASON} AS rc, group_code, unit_code, gender_code, age_code, ${CELL_COUNTS}
+FROM cert_fact GROUP BY ALL;`;
+
+/** Whether a selection's cube can be summed from cert_cube: no period and no physician chosen. */
+export function usesCertCube(f: Filters): boolean {
+  return !f.from && !f.to && f.physicians.length === 0;
+}
+
+/** The cube's cells (yq, rc, gc, uc and the counts) of a selection, counted from its certificates. */
+function certCellsSql(f: Filters): string {
+  return `SELECT yq, ${CELL_REASON} AS rc, group_code AS gc, unit_code AS uc, ${CELL_COUNTS}
+  FROM ${certSelectionSql(f)} GROUP BY ALL`;
+}
+
+/** The same cells summed from cert_cube (`usesCertCube`; the same whereSql on the cube's code columns). */
+function cubeCellsSql(f: Filters): string {
+  return `SELECT yq, rc, group_code AS gc, unit_code AS uc, sum(certificates) AS certificates, sum(extensions) AS extensions,
+    sum(waiting_extensions) AS waiting_extensions, sum(net_days) AS net_days, sum(waiting_net_days) AS waiting_net_days,
+    sum(episodes) AS episodes, sum(with_reason) AS with_reason
+  FROM cert_cube WHERE ${whereSql(f)} GROUP BY ALL`;
+}
+
 /**
  * Certificate-level figures of the selection in one pass (`WaitingCubeRow`), grouped by:
  * (quarter, reason), (quarter), (diagnosis group, reason), (unit, reason), (physician), (reason) and () — quarter =
@@ -99,8 +139,10 @@ export type WaitingCubeRow = {
  * The physician totals (reason NULL; there is no physician × reason split) are sums of the per-episode counts the
  * build keeps (episodes.ts): grouping a million certificates by physician as well would cost more than the rest.
  */
-export function waitingCubeSql(f: Filters): string {
+export function waitingCubeSql(f: Filters, opts: { fromCube?: boolean } = {}): string {
   const rel = selectionSql(f);
+  const fromCube = opts.fromCube ?? usesCertCube(f);
+  if (fromCube && !usesCertCube(f)) throw new Error('cert_cube has no period or physician');
   const sums = `
   CAST(coalesce(sum(certificates), 0) AS BIGINT) AS certificates,
   CAST(coalesce(sum(extensions), 0) AS BIGINT) AS extensions,
@@ -110,23 +152,9 @@ export function waitingCubeSql(f: Filters): string {
   CAST(coalesce(sum(episodes), 0) AS BIGINT) AS episodes,
   CAST(coalesce(sum(with_reason), 0) AS BIGINT) AS with_reason`;
   // The reason (0 = first certificate, -1 = blank), the episode's diagnosis group, unit and physician by code
-  // (dims.ts), named on the aggregated rows.
-  return `WITH c AS (
-  SELECT c.yq, c.is_extension, c.is_waiting, c.net, c.extension_reason,
-    CASE WHEN NOT c.is_extension THEN 0 ELSE coalesce(c.reason_code, -1) END AS rc,
-    c.group_code AS gc, c.unit_code AS uc
-  FROM ${certSelectionSql(f)} c
-), a0 AS (
-  SELECT yq, rc, gc, uc,
-    count(*) AS certificates,
-    count(*) FILTER (WHERE is_extension) AS extensions,
-    count(*) FILTER (WHERE is_waiting) AS waiting_extensions,
-    sum(net) AS net_days,
-    coalesce(sum(net) FILTER (WHERE is_waiting), 0) AS waiting_net_days,
-    count(*) FILTER (WHERE NOT is_extension) AS episodes,
-    count(extension_reason) AS with_reason
-  FROM c GROUP BY ALL
-), a AS (
+  // (dims.ts), named on the aggregated rows. Without a period or a physician, the cells are summed from the cube the
+  // build writes with cert_fact (`cubeCellsSql`), else counted from the selection's certificates.
+  return `WITH a0 AS (${fromCube ? cubeCellsSql(f) : certCellsSql(f)}), a AS (
   SELECT * EXCLUDE (yq, rc, gc, uc), ${nameOfCode('start_quarter', 'yq')} AS quarter,
     CASE rc WHEN 0 THEN 'first' WHEN -1 THEN 'none' ELSE ${reasonOfCode('rc')} END AS reason,
     ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, ${nameOfCode('unit', 'uc')} AS unit
