@@ -445,11 +445,17 @@ describe('certSelectionSql: the certificates of a selection without a join', () 
   }, 60_000);
 });
 
+/** The sample data and wait-certs.csv, built, with cert_fact and the tables written with it. */
+async function sampleWithFacts() {
+  const { engine, ds } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'));
+  await ds.build({ gap: 5 });
+  await ds.ensureCertFacts();
+  return engine;
+}
+
 describe('cert_waits and cert_wait_segments', () => {
   it('hold the waits and day segments that the figures would otherwise read from cert_fact', async () => {
-    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'));
-    await d.build({ gap: 5 });
-    await d.ensureCertFacts();
+    const e = await sampleWithFacts();
     const same = async (a: string, b: string) => {
       const r = await queryOne<{ x: number; y: number; n: number }>(e, `SELECT
         (SELECT count(*) FROM (${a} EXCEPT ALL ${b})) AS x, (SELECT count(*) FROM (${b} EXCEPT ALL ${a})) AS y,
@@ -471,9 +477,7 @@ describe('cert_waits and cert_wait_segments', () => {
 
 describe('the waiting cube from cert_cube', () => {
   it('equals the cube counted from the certificates for every filter it serves, and is not used for the others', async () => {
-    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'));
-    await d.build({ gap: 5 });
-    await d.ensureCertFacts();
+    const e = await sampleWithFacts();
     const units = (await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
     const list: Filters[] = [
       NO_FILTERS,
