@@ -66,7 +66,7 @@ ORDER BY k.ord, g.gord`;
  */
 export type DurationSource = { rel: string } | typeof DURATION_COUNTS;
 
-export const DURATION_COUNTS = { table: 'sf_duration_counts' } as const;
+export const DURATION_COUNTS = { shared: 'sf_duration_counts' } as const;
 
 function durationCountsSelect(rel: string): string {
   // Counted on integers (gender code, band number, certificates class as a number) and named on the counted rows
@@ -89,12 +89,12 @@ function durationCountsSelect(rel: string): string {
 }
 
 function durationCountsRel(src: DurationSource): string {
-  return 'rel' in src ? `(${durationCountsSelect(src.rel)})` : src.table;
+  return 'rel' in src ? `(${durationCountsSelect(src.rel)})` : src.shared;
 }
 
 /** `DURATION_COUNTS` of a selection, as a shared relation of `partsSql` (engine/parts.ts). */
 export function durationCountsWith(rel: string): Record<string, string> {
-  return { [DURATION_COUNTS.table]: durationCountsSelect(rel) };
+  return { [DURATION_COUNTS.shared]: durationCountsSelect(rel) };
 }
 
 /** The head counts of `durationHeadSql`. */

@@ -178,8 +178,8 @@ SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reas
   e.gender_code, e.age_code
 FROM cert_ep_all c JOIN episodes e ON e.shape = 'certificates' AND e.patient = c.patient AND e.ep_no = c.ep_no;
 -- The waits of the certificates (waiting.ts): one row per episode and referral date, with the care start and cause
--- of its last certificate; and the covered day segments of the episodes that have one. A few rows of the million:
--- a selection's waits are then a join of these with the selected episodes, not two scans of cert_fact.
+-- of its last certificate; and the covered day segments of the episodes that have one. About a tenth of the rows of
+-- cert_fact: a selection's waits are then a join of these with the selected episodes, not two scans of cert_fact.
 CREATE OR REPLACE TABLE cert_waits AS
 SELECT episode_id, referral_date, arg_max(care_start_date, seq) AS care_start_date, arg_max(waiting_cause, seq) AS cause
 FROM cert_fact WHERE referral_date IS NOT NULL

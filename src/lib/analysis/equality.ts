@@ -9,7 +9,7 @@
  * the age band only. The overall estimate is exactly the CLI's `gender.mh_odds_ratio_over_90`.
  *
  * Every builder takes `rel`, the selected episodes (`selectionSql(filters)`; the coverage, the women's share and
- * the figures side by side also the counts written from it, `EQUALITY_COUNTS`), and returns SQL whose rows have
+ * the figures side by side also the counts shared from it, `EQUALITY_COUNTS`), and returns SQL whose rows have
  * only BIGINT/INTEGER, DOUBLE, VARCHAR and BOOLEAN columns (plain objects through `queryRows`).
  */
 import { kmMedianSql, mhCountsSql, mhSql, type KmMedianRow, type MhRow } from './stats';
@@ -57,7 +57,7 @@ const GROUP_GENDER: GroupKey = {
  * counts once per redraw and passes it to coverageSql, womenShareSql and genderFiguresSql in place of the selection;
  * the rows are the same either way (tests/unit/equality.test.ts).
  */
-export const EQUALITY_COUNTS = { table: 'sf_equality_counts' } as const;
+export const EQUALITY_COUNTS = { shared: 'sf_equality_counts' } as const;
 
 /** The selection (a relation of `episodes` rows), or the counts shared from it. */
 export type EqualitySource = string | typeof EQUALITY_COUNTS;
@@ -71,12 +71,12 @@ function equalityCountsSelect(rel: string): string {
 }
 
 function countsRel(src: EqualitySource): string {
-  return typeof src === 'string' ? `(${equalityCountsSelect(src)})` : src.table;
+  return typeof src === 'string' ? `(${equalityCountsSelect(src)})` : src.shared;
 }
 
 /** `EQUALITY_COUNTS` of a selection, as a shared relation of `partsSql`. */
 export function equalityCountsWith(rel: string): Record<string, string> {
-  return { [EQUALITY_COUNTS.table]: equalityCountsSelect(rel) };
+  return { [EQUALITY_COUNTS.shared]: equalityCountsSelect(rel) };
 }
 
 /** Episodes of the counts where `cond` holds (0 when none). */
