@@ -84,6 +84,14 @@ export function lengthBandOfNo(no: string): string {
   return `CAST(${listLit(LENGTH_BANDS.map((b) => b.id))}[${no}] AS VARCHAR)`;
 }
 
+/**
+ * SQL (TINYINT): the certificates class of a certificate count expression, as the episode build stores it
+ * (`episodes.cert_class_code`): the count itself up to 5, 6 for 6–9, 10 for 10 or more, NULL when unknown.
+ */
+export function certClassCodeSql(n: string): string {
+  return `CAST(CASE WHEN ${n} IS NULL THEN NULL WHEN ${n} <= 5 THEN ${n} WHEN ${n} <= 9 THEN 6 ELSE 10 END AS TINYINT)`;
+}
+
 /** SQL: length band id of an integer length expression. */
 export function lengthBandSql(len: string): string {
   return lengthBandOfNo(lengthBandNoSql(len));

@@ -6,7 +6,7 @@
  * numbers, strings, booleans and ISO dates. Gender strata are 'total', 'K' (women) and 'M' (men); an
  * episode of unknown gender counts in 'total' only.
  */
-import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandNoSql, lengthBandOfNo } from './domain';
+import { DEGREES, LENGTH_BANDS, THRESHOLDS, lengthBandOfNo } from './domain';
 import { kmAtSql, kmCurveSql, kmMedianSql, type KmSteps } from './stats';
 import { byCode, nameOfCode, type GroupKey } from './dims';
 import { dateLit, intLit, lit } from '../sql';
@@ -69,21 +69,15 @@ export type DurationSource = { rel: string } | typeof DURATION_COUNTS;
 export const DURATION_COUNTS = { shared: 'sf_duration_counts' } as const;
 
 function durationCountsSelect(rel: string): string {
-  // Counted on integers (gender code, band number, certificates class as a number) and named on the counted rows
-  // (dims.ts: strings cost several times more per row to group by).
-  // An episode from an episode-shape file (Rehabstöd's list) whose row has no certificate count is 'unknown', not 1.
-  const n = `e.n_certificates`;
-  const certClass = `CASE WHEN NOT (e.shape = 'certificates' OR k.patient IS NOT NULL) OR ${n} IS NULL THEN NULL
-    WHEN ${n} <= 5 THEN ${n} WHEN ${n} <= 9 THEN 6 ELSE 10 END`;
+  // Counted on integers stored by the build (gender code, length band, certificates class: episodes.ts) and named
+  // on the counted rows (dims.ts: strings cost several times more per row to group by). An episode from an
+  // episode-shape file (Rehabstöd's list) whose row has no certificate count has no class ('unknown'), not 1.
   const certName = `CASE WHEN cc IS NULL THEN 'unknown' WHEN cc = 6 THEN '6-9' WHEN cc = 10 THEN '10+' ELSE CAST(cc AS VARCHAR) END`;
-  const known = `(SELECT DISTINCT patient, CAST(rec AS BIGINT) AS ep_no, start_date FROM episode_input WHERE certificates IS NOT NULL)`;
-  return `SELECT ${nameOfCode('gender', 'gender_code')} AS gender, ${lengthBandOfNo('band_no')} AS band, degree,
+  return `SELECT ${nameOfCode('gender', 'gender_code')} AS gender, ${lengthBandOfNo('band_code')} AS band, degree,
     ${certName} AS cert_class, n, with_diagnosis
   FROM (
-    SELECT e.gender_code, ${lengthBandNoSql('e.length_days')} AS band_no, e.degree, ${certClass} AS cc,
-      count(*) AS n, count(e.diagnosis_code) AS with_diagnosis
-    FROM ${rel} e
-    LEFT JOIN ${known} k ON e.shape = 'episodes' AND k.patient = e.patient AND k.ep_no = e.ep_no AND k.start_date = e.start_date
+    SELECT gender_code, band_code, degree, cert_class_code AS cc, count(*) AS n, count(diagnosis_code) AS with_diagnosis
+    FROM ${rel}
     GROUP BY ALL
   )`;
 }

@@ -17,7 +17,7 @@
  * written when a figure first needs it (`Dataset.ensureCertFacts`): the join costs about a second in the browser
  * at a million rows, which a load should not wait for.
  */
-import { ageBandSql, diagnosisGroupSql, isWaitingReasonSql } from './domain';
+import { ageBandSql, certClassCodeSql, diagnosisGroupSql, isWaitingReasonSql, lengthBandNoSql } from './domain';
 import { FMB_DIAGNOSES_SQL } from './fmb';
 import { CERT_CUBE_SQL } from './waiting';
 import { codeColumnsSql, dimTablesSql, reasonCodeSql } from './dims';
@@ -126,6 +126,7 @@ WITH from_certs AS (
     coalesce(sum((date_diff('day', start_date, end_date) + 1) * degree / 100.0) FILTER (WHERE new_ep = 0 AND ${isWaiting}), 0) AS waiting_net_days,
     CAST(count(referral_date) AS INTEGER) AS referrals,
     CAST(count(extension_reason) AS INTEGER) AS reasons,
+    ${certClassCodeSql('count(*)')} AS cert_class_code,
     'certificates' AS shape
   FROM cert_ep_all GROUP BY patient, ep_no
 ), from_episodes AS (
@@ -140,6 +141,8 @@ WITH from_certs AS (
     coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1) * coalesce(degree, 100) / 100.0 AS net_days,
     0 AS extensions, 0 AS waiting_extensions, 0.0 AS waiting_net_days, CAST(referral_date IS NOT NULL AS INTEGER) AS referrals,
     0 AS reasons,
+    -- A row without a certificate count is in the class 'unknown' (NULL), not 1.
+    ${certClassCodeSql('certificates')} AS cert_class_code,
     'episodes' AS shape
   FROM episode_input
 ), x AS (
@@ -147,6 +150,7 @@ WITH from_certs AS (
     NOT km_event AS ongoing,
     ${ageBandSql('age')} AS age_band,
     ${diagnosisGroupSql('diagnosis')} AS diagnosis_group,
+    CAST(${lengthBandNoSql('length_days')} AS TINYINT) AS band_code,
     strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
   FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e
 )
