@@ -16,6 +16,7 @@ import { kmMedianSql, mhCountsSql, mhSql, type KmMedianRow, type MhRow } from '.
 import { byCode, codedList, inCodesSql, nameOfCode, SEXES_BY_CODE, type GroupKey } from './dims';
 import { GENDER_STRATA, OVER_90 } from './summary';
 import { intLit } from '../sql';
+import { CELLS_OVER_90 } from './cells';
 
 /** The overall row of the per-group builders (`grp`). */
 export const ALL = 'all';
@@ -62,7 +63,13 @@ export const EQUALITY_COUNTS = { shared: 'sf_equality_counts' } as const;
 /** The selection (a relation of `episodes` rows), or the counts shared from it. */
 export type EqualitySource = string | typeof EQUALITY_COUNTS;
 
-function equalityCountsSelect(rel: string): string {
+function equalityCountsSelect(rel: string, cells: string | null = null): string {
+  // From the cells (analysis/cells.ts) when the selection has no period: the same counts, summed from fewer rows.
+  if (cells) return `SELECT group_code, gender_code, age_code, CAST(sum(n) AS BIGINT) AS episodes,
+    CAST(sum(over_90) AS BIGINT) AS over_90, CAST(sum(with_length) AS BIGINT) AS with_length,
+    CAST(sum(part_time) AS BIGINT) AS part_time, CAST(sum(with_degree) AS BIGINT) AS with_degree,
+    sum(net_days) AS net_days, CAST(sum(with_net) AS BIGINT) AS with_net
+  FROM ${cells} GROUP BY ALL`;
   return `SELECT group_code, gender_code, age_code, count(*) AS episodes,
     count(*) FILTER (WHERE ${OVER_90}) AS over_90, count(length_days) AS with_length,
     count(*) FILTER (WHERE degree < 100) AS part_time, count(degree) AS with_degree,
@@ -74,9 +81,16 @@ function countsRel(src: EqualitySource): string {
   return typeof src === 'string' ? `(${equalityCountsSelect(src)})` : src.shared;
 }
 
-/** `EQUALITY_COUNTS` of a selection, as a shared relation of `partsSql`. */
-export function equalityCountsWith(rel: string): Record<string, string> {
-  return { [EQUALITY_COUNTS.shared]: equalityCountsSelect(rel) };
+/** `EQUALITY_COUNTS` of a selection, as a shared relation of `partsSql`; from its `cells` when given (`cellsSelectionSql`). */
+export function equalityCountsWith(rel: string, cells: string | null = null): Record<string, string> {
+  return { [EQUALITY_COUNTS.shared]: equalityCountsSelect(rel, cells) };
+}
+
+/** The 2×2 counts of "> 90 days" by `keys`, from the selection or from its cells (`cellsSelectionSql`). */
+function over90CountsSql(rel: string, cells: string | null, keys: string): string {
+  return cells
+    ? mhCountsSql(cells, { cells: CELLS_OVER_90, keys, sexes: SEXES_BY_CODE })
+    : mhCountsSql(rel, { outcome: OVER_90, keys, sexes: SEXES_BY_CODE });
 }
 
 /** Episodes of the counts where `cond` holds (0 when none). */
@@ -222,11 +236,11 @@ export type MhPartRow = MhRow & { part: 'overall' | 'group' | 'trend' };
  * selection once (by diagnosis group, age band and start quarter) and sums the three from those counts; rows of
  * each part in the order of its own statement. The figures are those of the three statements.
  */
-export function mhAllSql(rel: string): string {
+export function mhAllSql(rel: string, cells: string | null = null): string {
   const counts = 'eq_mh_counts';
   const part = (name: MhPartRow['part'], sql: string) => `SELECT '${name}' AS part, * FROM (${sql})`;
   const keys = codedList('diagnosis_group, age_band, start_quarter');
-  return `WITH ${counts} AS MATERIALIZED ${mhCountsSql(rel, { outcome: OVER_90, keys, sexes: SEXES_BY_CODE })}
+  return `WITH ${counts} AS MATERIALIZED ${over90CountsSql(rel, cells, keys)}
 ${part('overall', mhSql(counts, { counted: true, strata: GENDER_STRATA_CODED }))}
 UNION ALL ${part('group', mhSql(counts, { counted: true, strata: AGE_STRATA_CODED, group: byCode('diagnosis_group') }))}
 UNION ALL ${part('trend', mhSql(counts, { counted: true, strata: GENDER_STRATA_CODED, group: byCode('start_quarter') }))}
@@ -268,14 +282,14 @@ export type ProviderMhRow = {
  * non-NULL provider in `rel`, only estimated where each gender has ≥ `minPerGender` episodes. Ordered by id,
  * never by the estimate (no league table).
  */
-export function mhByProviderSql(rel: string, by: 'physician' | 'unit', minPerGender = MIN_EPISODES_PER_GENDER): string {
+export function mhByProviderSql(rel: string, by: 'physician' | 'unit', minPerGender = MIN_EPISODES_PER_GENDER, cells: string | null = null): string {
   const g = byCode(by === 'unit' ? 'unit' : 'physician');
   const min = intLit(minPerGender);
   const ok = `(p.women >= ${min} AND p.men >= ${min})`;
   // The selection is counted once, by provider and stratum (mhCountsSql); the providers' women and men (those with
   // a known gender and a length) and the odds ratios are both summed from those counts.
   const counts = 'eq_prov_counts';
-  return `WITH ${counts} AS MATERIALIZED ${mhCountsSql(rel, { outcome: OVER_90, keys: `${g.key}, ${GENDER_STRATA_CODED}`, sexes: SEXES_BY_CODE })},
+  return `WITH ${counts} AS MATERIALIZED ${over90CountsSql(rel, cells, `${g.key}, ${GENDER_STRATA_CODED}`)},
 eq_prov AS (
   SELECT ${g.name('gid')} AS id, women, men FROM (
     SELECT ${g.key} AS gid, CAST(sum(a + b) AS BIGINT) AS women, CAST(sum(c + d) AS BIGINT) AS men

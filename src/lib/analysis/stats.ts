@@ -20,6 +20,7 @@
  * by 2·10⁻⁵ relative), z = 3.09 for the 99.8 % funnel limits.
  */
 import type { GroupKey } from './dims';
+import type { CellOutcome } from './cells';
 import { intLit } from '../sql';
 
 /** z for 95 % two-sided intervals and the "warning" funnel limit. */
@@ -332,7 +333,23 @@ function mhCounts(outcome: string, sexes: Sexes = SEXES, cast = ''): string {
  * relation for `mhSql(…, { counted: true })`: several Mantel–Haenszel tables over the same selection then scan it
  * once (the strata and groups of each must be among `keys`).
  */
-export function mhCountsSql(rel: string, opts: { outcome: string; keys: string; sexes?: Sexes }): string {
+export function mhCountsSql(rel: string, opts: { outcome: string; keys: string; sexes?: Sexes }): string;
+/**
+ * The same counts from `episode_cells` (analysis/cells.ts): `rel` is a selection of the cells, whose keys include
+ * `keys` and gender, and `cells` names their counts of the outcome (`{ n, k }`). The rows equal those counted from
+ * the episodes the cells count: a key without an episode of a known outcome has no row.
+ */
+export function mhCountsSql(rel: string, opts: { cells: CellOutcome; keys: string; sexes: Sexes }): string;
+export function mhCountsSql(rel: string, opts: { outcome: string; keys: string; sexes?: Sexes } | { cells: CellOutcome; keys: string; sexes: Sexes }): string {
+  if ('cells' in opts) {
+    const { n, k } = opts.cells;
+    const sum = (sex: string, col: string) => `CAST(coalesce(sum(${col}) FILTER (WHERE ${sex}), 0) AS BIGINT)`;
+    return `(SELECT ${opts.keys}, ${sum(opts.sexes.women, k)} AS a, ${sum(opts.sexes.women, `${n} - ${k}`)} AS b,
+    ${sum(opts.sexes.men, k)} AS c, ${sum(opts.sexes.men, `${n} - ${k}`)} AS d
+  FROM ${rel}
+  WHERE ${opts.sexes.women} OR ${opts.sexes.men}
+  GROUP BY ${opts.keys} HAVING sum(${n}) > 0)`;
+  }
   const sexes = opts.sexes ?? SEXES;
   return `(SELECT ${opts.keys}, ${mhCounts(opts.outcome, sexes)}
   FROM ${rel}

@@ -19,6 +19,7 @@ import { lit } from '../sql';
 import { kmMedianOnlySql, kmMedianSql, oeSql, overdispersion, type OeRow, type Overdispersion, Z95, Z998 } from './stats';
 import { fmbEpisodesSql } from './fmb';
 import { byCode, EPISODE_OE_STRATA, nameOfCode } from './dims';
+import type { CellOutcome } from './cells';
 
 export type VariationBy = 'physician' | 'unit';
 
@@ -48,9 +49,23 @@ export function withFmb(rel: string): string {
   return fmbEpisodesSql(rel);
 }
 
+/** An outcome over `episode_cells` (analysis/cells.ts): the columns of its known and its positive counts. */
+export function cellOutcome(outcome: Outcome): CellOutcome {
+  switch (outcome) {
+    case 'over90': return { n: 'with_length', k: 'over_90' };
+    case 'over180': return { n: 'with_length', k: 'over_180' };
+    case 'overFmb': return { n: 'fmb_matched', k: 'over_fmb' };
+  }
+}
+
 /** The relation an outcome is evaluated over: the selection, with the FMB columns only when the FMB outcome needs them. */
 export function outcomeRel(rel: string, outcome: Outcome): string {
   return outcome === 'overFmb' ? withFmb(rel) : rel;
+}
+
+/** `sum(col) AS name` per entry, as BIGINT (the type of the counts they add up). */
+function sumsSql(cols: Record<string, string>): string {
+  return Object.entries(cols).map(([as, col]) => `CAST(sum(${col}) AS BIGINT) AS ${as}`).join(', ');
 }
 
 /** One group (physician or unit) in the variation table. */
@@ -76,18 +91,25 @@ export type VariationRow = {
  * group's selected episodes, and the O/E comparison of `outcome` (from `oeSql`, strata diagnosis group ×
  * gender × coarse age band over the whole selection, including episodes with no physician/unit).
  */
-export function variationTableSql(rel: string, by: VariationBy, outcome: Outcome): string {
+export function variationTableSql(rel: string, by: VariationBy, outcome: Outcome, cells: string | null = null): string {
   const col = groupColumn(by);
   const g = byCode(col);
   const y = outcomeSql(outcome);
+  const o = cellOutcome(outcome);
   // The selection is counted once by group (the physician's or unit's code, named afterwards: dims.ts) and O/E
   // stratum: the descriptive figures are summed from those cells, and they are O/E's own cells (oeSql, counted).
-  return `WITH v_cells AS MATERIALIZED (
-  SELECT ${g.key}, ${EPISODE_OE_STRATA}, count(*) AS episodes,
+  // Without a period, they are sums of the build's cells (analysis/cells.ts): the same counts from fewer rows.
+  const counted = cells
+    ? `SELECT ${g.key}, ${EPISODE_OE_STRATA}, ${sumsSql({ episodes: 'n', over90: 'over_90' })}, sum(net_days) AS net_days,
+    ${sumsSql({ fmb_matched: 'fmb_matched', over_fmb: 'over_fmb', n: o.n, k: o.k })}
+  FROM ${cells} GROUP BY ALL`
+    : `SELECT ${g.key}, ${EPISODE_OE_STRATA}, count(*) AS episodes,
     count(*) FILTER (WHERE length_days > 90) AS over90, sum(net_days) AS net_days,
     count(*) FILTER (WHERE over_fmb IS NOT NULL) AS fmb_matched, count(*) FILTER (WHERE over_fmb) AS over_fmb,
     count(*) FILTER (WHERE (${y}) IS NOT NULL) AS n, count(*) FILTER (WHERE (${y})) AS k
-  FROM ${withFmb(rel)} GROUP BY ALL
+  FROM ${withFmb(rel)} GROUP BY ALL`;
+  return `WITH v_cells AS MATERIALIZED (
+  ${counted}
 ), d AS (
   SELECT ${g.name(g.key)} AS id, CAST(sum(episodes) AS BIGINT) AS episodes,
     CAST(sum(over90)::DOUBLE / sum(episodes) AS DOUBLE) AS over90_share,
@@ -121,8 +143,16 @@ export type VariationCounts = {
   outcome_share: number | null;
 };
 
-export function variationCountsSql(rel: string, by: VariationBy, outcome: Outcome): string {
+export function variationCountsSql(rel: string, by: VariationBy, outcome: Outcome, cells: string | null = null): string {
   const y = outcomeSql(outcome);
+  if (cells) {
+    const o = cellOutcome(outcome);
+    return `SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS episodes,
+  CAST(coalesce(sum(n) FILTER (WHERE ${byCode(groupColumn(by)).key} IS NULL), 0) AS BIGINT) AS no_group,
+  CAST(coalesce(sum(n - ${o.n}), 0) AS BIGINT) AS excluded,
+  CAST(sum(${o.k})::DOUBLE / nullif(sum(${o.n}), 0) AS DOUBLE) AS outcome_share
+FROM ${cells}`;
+  }
   // On the code (dims.ts), NULL exactly where the name is, and cheaper to test.
   return `SELECT CAST(count(*) AS BIGINT) AS episodes,
   CAST(count(*) FILTER (WHERE ${byCode(groupColumn(by)).key} IS NULL) AS BIGINT) AS no_group,
@@ -139,16 +169,16 @@ export interface Variation {
 }
 
 /** The table, the counts and the overdispersion check for one comparison. */
-export async function variation(engine: Engine, rel: string, by: VariationBy, outcome: Outcome): Promise<Variation> {
-  const r = await queryParts<VariationParts>(engine, { parts: variationParts(rel, by, outcome) });
+export async function variation(engine: Engine, rel: string, by: VariationBy, outcome: Outcome, cells: string | null = null): Promise<Variation> {
+  const r = await queryParts<VariationParts>(engine, { parts: variationParts(rel, by, outcome, cells) });
   return variationOf(r.rows, r.counts);
 }
 
 /** The parts of `variation`'s one statement (engine/parts.ts), for a view that asks for more in the same statement. */
 export type VariationParts = { rows: VariationRow; counts: VariationCounts };
 
-export function variationParts(rel: string, by: VariationBy, outcome: Outcome): { rows: string; counts: string } {
-  return { rows: variationTableSql(rel, by, outcome), counts: variationCountsSql(rel, by, outcome) };
+export function variationParts(rel: string, by: VariationBy, outcome: Outcome, cells: string | null = null): { rows: string; counts: string } {
+  return { rows: variationTableSql(rel, by, outcome, cells), counts: variationCountsSql(rel, by, outcome, cells) };
 }
 
 /** `variation`'s result from the answers to its parts (`counts`: its one row). */
@@ -256,30 +286,43 @@ export type TrendRow = { unit: string; quarter: string; episodes: number; observ
  * Per unit and start quarter: the episodes compared (outcome not NULL), those with the outcome, and the
  * share. Episodes without a unit are left out. Ordered by unit, quarter.
  */
-export function unitTrendSql(rel: string, outcome: Outcome): string {
-  const y = outcomeSql(outcome);
+export function unitTrendSql(rel: string, outcome: Outcome, cells: string | null = null): string {
   // Grouped by the unit's and quarter's codes, which sort like the names (dims.ts).
   return `SELECT ${nameOfCode('unit', 'uc')} AS unit, ${nameOfCode('start_quarter', 'qc')} AS quarter, episodes, observed, share
-FROM (
-  SELECT unit_code AS uc, quarter_code AS qc,
-    CAST(count(*) AS BIGINT) AS episodes,
+FROM (${outcomeSharesSql(rel, outcome, cells, 'unit_code AS uc, quarter_code AS qc', 'unit_code IS NOT NULL')})
+ORDER BY uc, qc`;
+}
+
+/**
+ * Per `keys` (select items, grouped by position): the episodes whose outcome is known, those with it, and the share;
+ * from the selection, or summed from its cells (`cellsSelectionSql`). Rows only where an outcome is known.
+ */
+function outcomeSharesSql(rel: string, outcome: Outcome, cells: string | null, keys: string, where: string): string {
+  const at = keys.split(',').map((_, i) => i + 1).join(', ');
+  if (cells) {
+    const o = cellOutcome(outcome);
+    return `SELECT ${keys}, CAST(sum(${o.n}) AS BIGINT) AS episodes, CAST(sum(${o.k}) AS BIGINT) AS observed,
+    CAST(sum(${o.k})::DOUBLE / sum(${o.n}) AS DOUBLE) AS share
+  FROM ${cells} WHERE ${where} GROUP BY ${at} HAVING sum(${o.n}) > 0`;
+  }
+  const y = outcomeSql(outcome);
+  return `SELECT ${keys}, CAST(count(*) AS BIGINT) AS episodes,
     CAST(count(*) FILTER (WHERE (${y})) AS BIGINT) AS observed,
     CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS share
-  FROM ${outcomeRel(rel, outcome)} WHERE unit_code IS NOT NULL AND (${y}) IS NOT NULL
-  GROUP BY 1, 2)
-ORDER BY uc, qc`;
+  FROM ${outcomeRel(rel, outcome)} WHERE ${where} AND (${y}) IS NOT NULL
+  GROUP BY ${at}`;
 }
 
 /** A unit's episodes in one diagnosis group (`unitCaseMixSql`). */
 export type UnitMixRow = { unit: string; diagnosis_group: string; n: number; share: number };
 
 /** Case-mix profile per unit: share of the unit's episodes per diagnosis group. Ordered by unit, group. */
-export function unitCaseMixSql(rel: string): string {
+export function unitCaseMixSql(rel: string, cells: string | null = null): string {
   return `SELECT unit, diagnosis_group, n, CAST(n::DOUBLE / sum(n) OVER (PARTITION BY unit) AS DOUBLE) AS share
 FROM (
   SELECT ${nameOfCode('unit', 'uc')} AS unit, ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, n FROM (
-    SELECT unit_code AS uc, group_code AS gc, CAST(count(*) AS BIGINT) AS n
-    FROM ${rel} WHERE unit_code IS NOT NULL GROUP BY 1, 2)
+    SELECT unit_code AS uc, group_code AS gc, CAST(${cells ? 'sum(n)' : 'count(*)'} AS BIGINT) AS n
+    FROM ${cells ?? rel} WHERE unit_code IS NOT NULL GROUP BY 1, 2)
 )
 ORDER BY unit, diagnosis_group`;
 }
@@ -288,13 +331,8 @@ ORDER BY unit, diagnosis_group`;
 export type TrendAllRow = { quarter: string; episodes: number; observed: number; share: number | null };
 
 /** The same share per start quarter over all selected episodes (the reference line in every unit's panel). */
-export function trendAllSql(rel: string, outcome: Outcome): string {
-  const y = outcomeSql(outcome);
+export function trendAllSql(rel: string, outcome: Outcome, cells: string | null = null): string {
   return `SELECT ${nameOfCode('start_quarter', 'qc')} AS quarter, episodes, observed, share FROM (
-  SELECT quarter_code AS qc, CAST(count(*) AS BIGINT) AS episodes,
-    CAST(count(*) FILTER (WHERE (${y})) AS BIGINT) AS observed,
-    CAST(avg(CASE WHEN (${y}) THEN 1.0 ELSE 0.0 END) AS DOUBLE) AS share
-  FROM ${outcomeRel(rel, outcome)} WHERE (${y}) IS NOT NULL
-  GROUP BY 1)
+  ${outcomeSharesSql(rel, outcome, cells, 'quarter_code AS qc', 'TRUE')})
 ORDER BY qc`;
 }
