@@ -13,7 +13,7 @@ import {
 import type { CanonicalColumn } from './ingest/headers';
 import { buildEpisodesSql, type BuildOptions } from './analysis/episodes';
 import { CELLS_SQL, CELLS_TABLE } from './analysis/cells';
-import { installFmbSql } from './analysis/fmb';
+import { EPISODE_FMB_SQL, installFmbSql } from './analysis/fmb';
 import { intLit } from './sql';
 import { z } from 'zod';
 import { FileCountsSchema, RejectRowSchema } from './ingest/schemas';
@@ -129,7 +129,7 @@ export class Dataset {
   built: BuildOptions | null = null;
   /** `cert_fact` of the current build, once asked for (ensureCertFacts). */
   private facts: Promise<void> | null = null;
-  /** `episode_cells` of the current build and FMB table, once asked for (ensureCells). */
+  /** `episode_cells` and `episode_fmb` of the current build and FMB table, once asked for (ensureCells). */
   private cells: Promise<void> | null = null;
   /** Called as each stage of a load or build starts. */
   onStage: ((stage: LoadStage) => void) | null = null;
@@ -263,25 +263,26 @@ export class Dataset {
     return this.facts;
   }
   /**
-   * Writes `episode_cells` (analysis/cells.ts) for the current build and FMB table unless it is there. Call before
-   * a query that reads it; the first call after a build or an FMB change costs one pass over the episodes.
+   * Writes `episode_cells` (analysis/cells.ts) and `episode_fmb` (analysis/fmb.ts) for the current build and FMB
+   * table unless they are there. Call before a query that reads them; the first call after a build or an FMB change
+   * costs two passes over the episodes.
    */
   ensureCells(): Promise<void> {
     if (!this.built) return Promise.reject(new Error('build() the dataset first'));
     if (!this.cells) {
-      const p = this.engine.query(CELLS_SQL).then(() => undefined);
+      const p = this.engine.query(`${CELLS_SQL}; ${EPISODE_FMB_SQL}`).then(() => undefined);
       p.catch(() => { if (this.cells === p) this.cells = null; });
       this.cells = p;
     }
     return this.cells;
   }
 
-  /** Replace the FMB table in use (`installFmbSql`); the cells, which count over it, are written again when asked for. */
+  /** Replace the FMB table in use (`installFmbSql`); the tables that count over it are written again when asked for. */
   async installFmb(rows: readonly { code: string; max_days: number }[]): Promise<void> {
     const pending = this.cells;
     this.cells = null;
     await pending?.catch(() => undefined);
-    await this.engine.query(`${installFmbSql(rows)}; DROP TABLE IF EXISTS ${CELLS_TABLE}`);
+    await this.engine.query(`${installFmbSql(rows)}; DROP TABLE IF EXISTS ${CELLS_TABLE}; DROP TABLE IF EXISTS episode_fmb`);
   }
 
 

@@ -11,7 +11,9 @@ import { queryParts } from '../../src/lib/engine/parts';
 import { queryRows } from '../../src/lib/engine/rows';
 import { NO_FILTERS, selectionSql, type Filters } from '../../src/lib/analysis/filters';
 import { cellsSelectionSql } from '../../src/lib/analysis/cells';
-import { ensureFmb, FMB_2019, decodeFmbBytes, parseFmbCsv } from '../../src/lib/analysis/fmb';
+import {
+  ensureFmb, FMB_2019, decodeFmbBytes, fmbByAllSql, fmbLongestSql, fmbMatchedSql, fmbSummarySql, parseFmbCsv
+} from '../../src/lib/analysis/fmb';
 import {
   EQUALITY_COUNTS, coverageSql, equalityCountsWith, genderFiguresSql, mhAllSql, mhByProviderSql, womenShareSql
 } from '../../src/lib/analysis/equality';
@@ -122,6 +124,23 @@ describe('figures from episode_cells', () => {
     await compare((rel, cells) => unitCaseMixSql(rel, cells));
   });
 
+  it('the FMB figures from episode_fmb, with and without a period', async () => {
+    const periods: Filters[] = [
+      { ...NO_FILTERS, from: '2025-01-01', to: '2025-03-31' },
+      { ...NO_FILTERS, from: '2024-10-01', to: null, genders: ['M'] },
+      { ...NO_FILTERS, from: null, to: '2024-12-31', groups: ['musculoskeletal'] }
+    ];
+    const over = new Set<number>();
+    for (const f of [...filters, ...periods]) {
+      const [rel, matched] = [selectionSql(f), fmbMatchedSql(f)];
+      for (const sql of [(m: string | null) => fmbSummarySql(rel, m), (m: string | null) => fmbByAllSql(rel, m), (m: string | null) => fmbLongestSql(rel, 20, m)]) {
+        expectSame(await queryRows(engine, sql(matched)), await queryRows(engine, sql(null)), JSON.stringify(f));
+      }
+      over.add((await queryRows<{ over: number }>(engine, fmbSummarySql(rel, matched)))[0].over);
+    }
+    expect(over.size).toBeGreaterThan(6);
+  });
+
   it('are written again after the FMB table changes', async () => {
     const fmbShare = async () => (await queryRows<{ fmb_matched: number }>(engine,
       variationParts(selectionSql(NO_FILTERS), 'unit', 'overFmb', cellsSelectionSql(NO_FILTERS)).counts));
@@ -134,6 +153,9 @@ describe('figures from episode_cells', () => {
     expect(await fmbShare()).not.toEqual(before);
     await compare((rel, cells) => variationParts(rel, 'physician', 'overFmb', cells).rows);
     await compare((rel, cells) => variationParts(rel, 'unit', 'overFmb', cells).counts);
+    for (const f of filters) {
+      expectSame(await queryRows(engine, fmbByAllSql(selectionSql(f), fmbMatchedSql(f))), await queryRows(engine, fmbByAllSql(selectionSql(f))), JSON.stringify(f));
+    }
     await ds.installFmb(FMB_2019);
     await ds.ensureCells();
     expect(await fmbShare()).toEqual(before);

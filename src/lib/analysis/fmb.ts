@@ -11,6 +11,7 @@
  * ('F43.8A' → F43.8, 'S52.5' → S52.5 rather than S52, 'J06.9' → J06).
  */
 import { nameOfCode } from './dims';
+import { whereSql, type Filters } from './filters';
 import type { Engine } from '../engine/types';
 import { queryOne } from '../engine/rows';
 import { z } from 'zod';
@@ -104,6 +105,33 @@ export function fmbEpisodesSql(rel: string): string {
     ) m ON m.diagnosis_code = e.diagnosis_code)`;
 }
 
+/**
+ * `episode_fmb`: the episodes whose diagnosis matches the FMB table in use, with the columns the filters test and
+ * the FMB columns of `fmbEpisodesSql`, in episode_id order. Written with `episode_cells` (analysis/cells.ts) on first
+ * use after a build or a change of the FMB table (`Dataset.ensureCells`), so that the durations view's FMB figures
+ * read the matched episodes of a selection (`fmbMatchedSql`) instead of matching the selection again per redraw.
+ */
+export const EPISODE_FMB_SQL = `CREATE OR REPLACE TABLE episode_fmb AS
+SELECT episode_id, start_date, end_date, unit_code, physician_code, group_code, gender_code, age_code, length_days,
+  fmb_code, fmb_max, over_fmb, fmb_overrun
+FROM ${fmbEpisodesSql('episodes')}
+WHERE fmb_max IS NOT NULL
+ORDER BY episode_id`;
+
+/**
+ * The selected episodes (filters `f`) that match the FMB table, from `episode_fmb`: the rows of
+ * `fmbEpisodesSql(selectionSql(f))` with an FMB maximum, as a parenthesised relation (every filter, the period
+ * included, tests columns it keeps).
+ */
+export function fmbMatchedSql(f: Filters): string {
+  return `(SELECT * FROM episode_fmb WHERE ${whereSql(f)})`;
+}
+
+/** The matched rows of the selection `rel` with their FMB columns, or `matched` (`fmbMatchedSql`) when given. */
+function matchedOf(rel: string, matched: string | null): string {
+  return matched ?? `(SELECT * FROM ${fmbEpisodesSql(rel)} WHERE fmb_max IS NOT NULL)`;
+}
+
 /** Install the bundled table unless a table `fmb` already exists (a user's own table is kept). */
 export async function ensureFmb(engine: Engine): Promise<void> {
   const r = await queryOne<{ n: number }>(engine,
@@ -127,13 +155,16 @@ export interface FmbSummaryRow {
   [k: string]: number | null;
 }
 
-/** How many selected episodes were compared with the FMB table and how many run past its maximum. */
-export function fmbSummarySql(rel: string): string {
-  return `SELECT CAST(count(*) AS BIGINT) AS n,
-    CAST(count(fmb_max) AS BIGINT) AS matched,
+/**
+ * How many selected episodes (`rel`) were compared with the FMB table and how many run past its maximum; the
+ * matched ones from `matched` (`fmbMatchedSql` of the same filters) when given.
+ */
+export function fmbSummarySql(rel: string, matched: string | null = null): string {
+  return `SELECT (SELECT CAST(count(*) AS BIGINT) FROM ${rel}) AS n,
+    CAST(count(*) AS BIGINT) AS matched,
     CAST(count(*) FILTER (WHERE over_fmb) AS BIGINT) AS over,
-    CAST(count(*) FILTER (WHERE over_fmb) AS DOUBLE) / nullif(count(fmb_max), 0) AS share
-  FROM ${fmbEpisodesSql(rel)}`;
+    CAST(count(*) FILTER (WHERE over_fmb) AS DOUBLE) / nullif(count(*), 0) AS share
+  FROM ${matchedOf(rel, matched)}`;
 }
 
 export const FMB_KEYS = ['fmb_code', 'physician', 'unit'] as const;
@@ -167,13 +198,13 @@ export function fmbBySql(rel: string, key: FmbKey): string {
  * The three breakdowns of fmbBySql in one pass (GROUPING SETS): rows of FmbByRow plus `breakdown` (the FmbKey),
  * ordered by `breakdown` as in FMB_KEYS, then key. A NULL key (no physician / unit recorded) is its own row.
  */
-export function fmbByAllSql(rel: string): string {
+export function fmbByAllSql(rel: string, matched: string | null = null): string {
   // One pass over the selection per (code, physician, unit); the breakdowns are summed from those rows.
   // Physician and unit by code (dims.ts), named on the summed rows.
   return `WITH c AS (
   SELECT fmb_code, physician_code AS pc, unit_code AS uc, max(fmb_max) AS fmb_max, count(*) AS n,
     count(*) FILTER (WHERE over_fmb) AS over, sum(fmb_overrun) AS overrun, count(fmb_overrun) AS with_overrun
-  FROM ${fmbEpisodesSql(rel)} WHERE fmb_max IS NOT NULL
+  FROM ${matchedOf(rel, matched)}
   GROUP BY fmb_code, pc, uc
 )
 SELECT breakdown, key, fmb_max, n, over, share, mean_overrun FROM (
@@ -204,12 +235,15 @@ export interface FmbOverrunRow {
   [k: string]: string | number | boolean | null;
 }
 
-/** The `limit` longest overruns (patient-level: not for share mode); `rel` is a selection of `episodes`. */
-export function fmbLongestSql(rel: string, limit = 20): string {
+/**
+ * The `limit` longest overruns (patient-level: not for share mode); `rel` is a selection of `episodes`, `matched`
+ * its `fmbMatchedSql` when given.
+ */
+export function fmbLongestSql(rel: string, limit = 20, matched: string | null = null): string {
   // The longest are found on numbers, and only those few rows fetch their text columns from `episodes` (a top-N
   // that carried every string column through its heap cost half as much again).
   return `WITH top AS (
-  SELECT episode_id, fmb_code, fmb_max, fmb_overrun, length_days FROM ${fmbEpisodesSql(rel)} WHERE over_fmb
+  SELECT episode_id, fmb_code, fmb_max, fmb_overrun, length_days FROM ${matchedOf(rel, matched)} WHERE over_fmb
   ORDER BY fmb_overrun DESC, length_days DESC, episode_id LIMIT ${intLit(limit)}
 )
 SELECT e.episode_id, e.patient, strftime(e.start_date, '%Y-%m-%d') AS start_date, e.diagnosis, t.fmb_code, t.fmb_max,
