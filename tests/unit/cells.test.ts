@@ -15,8 +15,11 @@ import {
   ensureFmb, FMB_2019, decodeFmbBytes, fmbByAllSql, fmbLongestSql, fmbMatchedSql, fmbSummarySql, parseFmbCsv
 } from '../../src/lib/analysis/fmb';
 import {
-  EQUALITY_COUNTS, coverageSql, equalityCountsWith, genderFiguresSql, mhAllSql, mhByProviderSql, womenShareSql
+  EQUALITY_COUNTS, coverageSql, equalityCountsWith, genderFiguresSql, genderMedianSql, mhAllSql, mhByProviderSql, womenShareSql,
+  type KmMedianRow
 } from '../../src/lib/analysis/equality';
+import { kmMedianSql } from '../../src/lib/analysis/stats';
+import { DIAGNOSIS_GROUPS } from '../../src/lib/analysis/domain';
 import { OUTCOMES, trendAllSql, unitCaseMixSql, unitTrendSql, variationParts, type VariationBy } from '../../src/lib/analysis/variation';
 import { fixture, loadFixtures, SAMPLES } from './helpers';
 
@@ -122,6 +125,25 @@ describe('figures from episode_cells', () => {
       await compare((rel, cells) => trendAllSql(rel, outcome, cells));
     }
     await compare((rel, cells) => unitCaseMixSql(rel, cells));
+  });
+
+  it('the equality view’s medians per group and gender (counted once) equal the median of each group alone', async () => {
+    let rows = 0;
+    for (const f of filters) {
+      const rel = selectionSql(f);
+      const got = await queryRows<KmMedianRow>(engine, genderMedianSql(rel));
+      const want: KmMedianRow[] = [];
+      for (const [group, where] of [['all', 'TRUE'], ...DIAGNOSIS_GROUPS.map((g, i) => [g, `group_code = ${i + 1}`])]) {
+        for (const [gender, code] of [['K', 1], ['M', 2]] as const) {
+          const [r] = await queryRows<KmMedianRow>(engine, kmMedianSql(`(SELECT * FROM ${rel} WHERE ${where} AND gender_code = ${code})`));
+          if (r) want.push({ ...r, grp: `${group}|${gender}` });
+        }
+      }
+      want.sort((a, b) => (a.grp < b.grp ? -1 : a.grp > b.grp ? 1 : 0));
+      expect(got, JSON.stringify(f)).toEqual(want);
+      rows += got.length;
+    }
+    expect(rows).toBeGreaterThan(50);
   });
 
   it('the FMB figures from episode_fmb, with and without a period', async () => {

@@ -31,19 +31,12 @@ export const AGE_STRATA = 'age_band';
 const AGE_STRATA_CODED = codedList(AGE_STRATA);
 const GENDER_STRATA_CODED = codedList(GENDER_STRATA);
 
-/**
- * The selection's women and men stacked twice: every episode once under its diagnosis group's code and once under
- * 0 for 'all' (`eq_code`).
- */
-function stackedSql(rel: string): string {
-  const known = `${SEXES_BY_CODE.women} OR ${SEXES_BY_CODE.men}`;
-  return `(SELECT *, group_code AS eq_code FROM ${rel} WHERE ${known}
-    UNION ALL SELECT *, 0 AS eq_code FROM ${rel} WHERE ${known})`;
-}
+/** The key "group|gender" of `genderMedianSql` as one integer: the group's code (0 for 'all') × 4 + gender code. */
+const groupGenderKey = (group: string) => `CAST(${group} AS INTEGER) * 4 + gender_code`;
 
-/** The key "group|gender" of `genderMedianSql` as one integer: eq_code × 4 + gender code, named afterwards. */
+/** `groupGenderKey` as the grouping of the Kaplan–Meier steps (gk), named afterwards. */
 const GROUP_GENDER: GroupKey = {
-  key: 'CAST(eq_code AS INTEGER) * 4 + gender_code',
+  key: 'gk',
   name: (k) => `(CASE WHEN ${k} // 4 = 0 THEN '${ALL}' ELSE ${nameOfCode('diagnosis_group', `${k} // 4`)} END
     || '|' || ${nameOfCode('gender', `${k} % 4`)})`
 };
@@ -189,11 +182,24 @@ export type GenderMedianRow = KmMedianRow & { group: string; gender: string };
 
 /**
  * Kaplan–Meier median length per diagnosis group and gender, plus 'all' per gender: `kmMedianSql` grouped by
- * "group|gender". Split `grp` with `splitGenderMedians`.
+ * "group|gender". Split `grp` with `splitGenderMedians`. The women's and men's episodes are counted once by group,
+ * gender and time, and the 'all' rows are the sums over the groups of those counts: one pass over the selection
+ * (it was stacked twice before, once per group and once for 'all'; the same counts, tests/unit/equality.test.ts).
  */
 export function genderMedianSql(rel: string): string {
-  return kmMedianSql(stackedSql(rel), { group: GROUP_GENDER });
+  const counts = `(WITH c AS (
+    SELECT group_code, gender_code, CAST(km_days AS INTEGER) AS t,
+      CAST(count(*) FILTER (WHERE km_event) AS BIGINT) AS n_event, CAST(count(*) FILTER (WHERE NOT km_event) AS BIGINT) AS n_censored
+    FROM ${rel}
+    WHERE (${SEXES_BY_CODE.women} OR ${SEXES_BY_CODE.men}) AND km_days IS NOT NULL AND km_event IS NOT NULL
+    GROUP BY ALL)
+  SELECT ${groupGenderKey('group_code')} AS gk, t, n_event, n_censored FROM c
+  UNION ALL
+  SELECT ${groupGenderKey('0')} AS gk, t, CAST(sum(n_event) AS BIGINT), CAST(sum(n_censored) AS BIGINT)
+  FROM c GROUP BY gender_code, t)`;
+  return kmMedianSql({ counts }, { group: GROUP_GENDER });
 }
+
 
 /** KM median rows with `grp` = "group|gender" → rows with `group` and `gender`. */
 export function splitGenderMedians(rows: KmMedianRow[]): GenderMedianRow[] {

@@ -103,7 +103,7 @@ export type KmAtRow = {
  * Band, log–log transform (R survival conf.type = "log-log"): with se = sqrt(Σ d/(n(n−d))) / |log S|,
  * lower = S^exp(+1.96·se), upper = S^exp(−1.96·se). When S = 1 or S = 0 the band is [S, S].
  */
-function kmStepsCte(rel: string, group?: string | GroupKey, band = true): string {
+function kmStepsCte(rel: string | KmCounts, group?: string | GroupKey, band = true): string {
   // Grouped and windowed by the key (for a GroupKey by code, dims.ts); km_steps turns it into the name.
   // Without `band` only S is computed (grp, t, n_risk, n_event, n_censored, surv): the Greenwood sums are a window
   // pass and the band's powers a cost per step that a median alone does not need.
@@ -117,7 +117,7 @@ function kmStepsCte(rel: string, group?: string | GroupKey, band = true): string
       ELSE pow(surv, exp(${Z95} * sqrt(gw) / abs(ln(surv)))) END AS lower,
     CASE WHEN surv <= 0 OR surv >= 1 THEN surv
       ELSE pow(surv, exp(-${Z95} * sqrt(gw) / abs(ln(surv)))) END AS upper`;
-  return `WITH km_base AS (
+  const counts = typeof rel === 'string' ? `km_base AS (
   SELECT ${g.key} AS gk, CAST(km_days AS INTEGER) AS t, CAST(km_event AS BOOLEAN) AS ev
   FROM ${rel}
   WHERE km_days IS NOT NULL AND km_event IS NOT NULL
@@ -125,7 +125,8 @@ function kmStepsCte(rel: string, group?: string | GroupKey, band = true): string
   SELECT gk, t, CAST(count(*) FILTER (WHERE ev) AS BIGINT) AS n_event,
     CAST(count(*) FILTER (WHERE NOT ev) AS BIGINT) AS n_censored
   FROM km_base GROUP BY gk, t
-), km_risk AS (
+)` : `km_counts AS (SELECT gk, t, n_event, n_censored FROM ${rel.counts})`;
+  return `WITH ${counts}, km_risk AS (
   SELECT gk, t, n_event, n_censored,
     CAST(sum(n_event + n_censored) OVER (PARTITION BY gk ORDER BY t DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS n_risk
   FROM km_counts
@@ -147,8 +148,16 @@ function kmStepsCte(rel: string, group?: string | GroupKey, band = true): string
  */
 export type KmSteps = { steps: string };
 
-function stepsWith(rel: string | KmSteps, group?: string | GroupKey): string {
-  return typeof rel === 'string' ? kmStepsCte(rel, group) : `WITH km_steps AS (SELECT * FROM ${rel.steps})`;
+/**
+ * Events and censorings counted already, per group key and time: a relation with columns gk (the `group` key's
+ * value), t (INTEGER), n_event and n_censored (BIGINT; one row per gk and t). In place of a relation of episodes,
+ * kmMedianSql then starts from these counts (several groups can be summed from one count of the episodes).
+ */
+export type KmCounts = { counts: string };
+
+function stepsWith(rel: string | KmSteps | KmCounts, group?: string | GroupKey): string {
+  if (typeof rel === 'object' && 'steps' in rel) return `WITH km_steps AS (SELECT * FROM ${rel.steps})`;
+  return kmStepsCte(rel, group);
 }
 
 /**
@@ -184,7 +193,7 @@ SELECT grp, t, n_risk, n_event, n_censored, surv, std_err, lower, upper FROM (
  * ci_low = first t with lower(t) ≤ 0.5, ci_high = first t with upper(t) ≤ 0.5; NULL when never reached.
  * (The lower band falls below 0.5 first, so this gives ci_low ≤ median ≤ ci_high.) Whole days.
  */
-export function kmMedianSql(rel: string | KmSteps, opts: { group?: string | GroupKey } = {}): string {
+export function kmMedianSql(rel: string | KmSteps | KmCounts, opts: { group?: string | GroupKey } = {}): string {
   return `${stepsWith(rel, opts.group)}
 SELECT ${medianCols(true)}
 FROM km_steps GROUP BY grp ORDER BY grp NULLS LAST`;
