@@ -29,11 +29,14 @@ try {
   await page.waitForSelector('main[data-status="ready"]', { timeout: 180_000 });
   await page.setInputFiles('[data-testid="file-input"]', 'bench-data/certs-1m.csv');
   await page.waitForSelector('[data-testid="load-summary"] tr[data-file="certs-1m.csv"]', { timeout: 600_000 });
-  // The waiting view writes cert_fact on first use; the statements of every view may read it.
-  await page.click('[data-nav="waiting"]');
-  await page.waitForSelector('main[data-status="ready"]');
-  await page.waitForTimeout(2000);
-  await page.waitForFunction(() => ((globalThis as { __sfInflight?: number }).__sfInflight ?? 0) === 0, null, { timeout: 600_000 });
+  // The waiting view writes cert_fact on first use, the per-physician table episode_cells and episode_fmb; the
+  // statements of every view may read them.
+  for (const view of ['waiting', 'physicians']) {
+    await page.click(`[data-nav="${view}"]`);
+    await page.waitForSelector('main[data-status="ready"]');
+    await page.waitForTimeout(2000);
+    await page.waitForFunction(() => ((globalThis as { __sfInflight?: number }).__sfInflight ?? 0) === 0, null, { timeout: 600_000 });
+  }
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const view = f.replace(/\.json$/, '');
     if (only.length && !only.includes(view)) continue;

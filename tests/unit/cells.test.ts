@@ -139,7 +139,8 @@ describe('figures from episode_cells', () => {
           if (r) want.push({ ...r, grp: `${group}|${gender}` });
         }
       }
-      want.sort((a, b) => (a.grp < b.grp ? -1 : a.grp > b.grp ? 1 : 0));
+      const key = (r: KmMedianRow) => r.grp ?? '';
+      want.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
       expect(got, JSON.stringify(f)).toEqual(want);
       rows += got.length;
     }

@@ -46,6 +46,7 @@ import {
   periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitsWith, SHARED_WAITS,
   type WaitsSource,
   waitingAvailabilitySql, waitingCubeSql, usesCertCube, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, WAIT_GROUP_KEY, waitingMediansSql,
+  waitingKmCurveSql, waitKmCountsWith, WAIT_KM_COUNTS,
   type PeriodWaitingRow, type ReferralCauseRow, type ReferralHistogramRow, type ReferralTotalsRow,
   type WaitingAvailability, type WaitingCubeRow, type WaitingEpisodeRow, type WaitingMedianRow, type WaitingPhysicianRow
 } from '../../src/lib/analysis/waiting';
@@ -504,6 +505,31 @@ describe('the waiting cube from cert_cube', () => {
     expect(usesCertCube({ ...NO_FILTERS, from: '2025-01-01', to: null })).toBe(false);
     expect(usesCertCube({ ...NO_FILTERS, physicians: ['x'] })).toBe(false);
     expect(() => waitingCubeSql({ ...NO_FILTERS, to: '2025-01-01' }, { fromCube: true })).toThrow();
+    await e.close();
+  }, 60_000);
+});
+
+describe('the waiting view’s Kaplan–Meier figures from one count of the selection', () => {
+  it('equal the curves and medians computed from the selected episodes, for several filters', async () => {
+    const e = await sampleWithFacts();
+    const units = (await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
+    const list: Filters[] = [
+      NO_FILTERS, { ...NO_FILTERS, genders: ['K'] }, { ...NO_FILTERS, units: [units[1], ''] },
+      { ...NO_FILTERS, groups: ['psychiatric'] }, { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' },
+      { ...NO_FILTERS, units: ['no such unit'] }
+    ];
+    let rows = 0;
+    for (const f of list) {
+      const rel = selectionSql(f);
+      const shared = await queryParts<{ km: KmCurveRow; medians: WaitingMedianRow }>(e, {
+        with: waitKmCountsWith(rel), parts: { km: waitingKmCurveSql(WAIT_KM_COUNTS), medians: waitingMediansSql(WAIT_KM_COUNTS) }
+      });
+      expect(shared.km, JSON.stringify(f)).toEqual(await queryRows<KmCurveRow>(e, kmCurveSql(waitingGroupRel(rel), { group: WAIT_GROUP_KEY })));
+      expect(shared.km).toEqual(await queryRows<KmCurveRow>(e, waitingKmCurveSql(rel)));
+      expect(shared.medians, JSON.stringify(f)).toEqual(await queryRows<WaitingMedianRow>(e, waitingMediansSql(rel)));
+      rows += shared.km.length + shared.medians.length;
+    }
+    expect(rows).toBeGreaterThan(200);
     await e.close();
   }, 60_000);
 });

@@ -175,7 +175,7 @@ export function kmStepsWith(steps: KmSteps, rel: string, opts: { group?: string 
  * log–log scale: S^exp(±1.96·se(log(−log S))), se = sqrt(Σ d/(n(n−d))) / |log S|; band [S, S] when S is 1 or 0.
  * (If the data has km_days = 0 the start row comes first among the t = 0 rows.)
  */
-export function kmCurveSql(rel: string | KmSteps, opts: { group?: string | GroupKey } = {}): string {
+export function kmCurveSql(rel: string | KmSteps | KmCounts, opts: { group?: string | GroupKey } = {}): string {
   return `${stepsWith(rel, opts.group)}
 SELECT grp, t, n_risk, n_event, n_censored, surv, std_err, lower, upper FROM (
   SELECT grp, 0 AS t, CAST(sum(n_event + n_censored) AS BIGINT) AS n_risk, CAST(0 AS BIGINT) AS n_event,
@@ -206,7 +206,7 @@ export type KmMedianOnlyRow = Omit<KmMedianRow, 'ci_low' | 'ci_high'>;
  * The median of kmMedianSql without its confidence interval (`KmMedianOnlyRow`), for tables that show none: the
  * same median, n and events, at about two thirds of the cost (no Greenwood window pass, no band).
  */
-export function kmMedianOnlySql(rel: string, opts: { group?: string | GroupKey } = {}): string {
+export function kmMedianOnlySql(rel: string | KmCounts, opts: { group?: string | GroupKey } = {}): string {
   return `${kmStepsCte(rel, opts.group, false)}
 SELECT ${medianCols(false)}
 FROM km_steps GROUP BY grp ORDER BY grp NULLS LAST`;

@@ -27,7 +27,7 @@
  * Waiting now: an ongoing episode (at as_of) with a referral on or before as_of and care not started by as_of.
  */
 import { dateLit, intLit, listLit } from '../sql';
-import { kmMedianOnlySql } from './stats';
+import { kmCurveSql, kmMedianOnlySql, type KmCounts } from './stats';
 import { nameOfCode, reasonOfCode, type GroupKey } from './dims';
 import { quarterOf, quarterRange } from '../periods';
 import { certSelectionSql, selectionSql, whereSql, type Filters } from './filters';
@@ -271,6 +271,37 @@ export const WAIT_GROUP_KEY: GroupKey = {
   name: (k) => `CAST(${listLit(WAIT_GROUPS)}[${k}] AS VARCHAR)`
 };
 
+/**
+ * The relation `waitKmCountsWith` shares among the waiting view's Kaplan–Meier figures (engine/parts.ts): the
+ * selection's certificate-shape episodes counted by diagnosis group code, waiting group (`wait_no`, the position in
+ * WAIT_GROUPS) and time, with their events and censorings. The curves per waiting group and the medians per diagnosis
+ * group sum their groups from it: one pass over the selection instead of one per figure (the same figures:
+ * tests/unit/waiting.test.ts).
+ */
+export const WAIT_KM_COUNTS = { shared: 'sf_wait_km' } as const;
+
+/** The selection (a relation of `episodes` rows), or the counts shared from it. */
+export type WaitKmSource = string | typeof WAIT_KM_COUNTS;
+
+/** `WAIT_KM_COUNTS` of a selection, as a shared relation of `partsSql`. */
+export function waitKmCountsWith(rel: string): Record<string, string> {
+  return { [WAIT_KM_COUNTS.shared]: `SELECT group_code, ${waitGroupNo('')} AS wait_no, CAST(km_days AS INTEGER) AS t,
+    CAST(count(*) FILTER (WHERE km_event) AS BIGINT) AS n_event, CAST(count(*) FILTER (WHERE NOT km_event) AS BIGINT) AS n_censored
+  FROM ${rel} WHERE shape = 'certificates' AND km_days IS NOT NULL AND km_event IS NOT NULL
+  GROUP BY ALL` };
+}
+
+/** Kaplan–Meier counts (stats.ts `KmCounts`) summed from the shared counts: key `gk` over the rows where `where`. */
+function kmCountsOf(src: typeof WAIT_KM_COUNTS, gk: string, where = 'TRUE'): KmCounts {
+  return { counts: `(SELECT ${gk} AS gk, t, CAST(sum(n_event) AS BIGINT) AS n_event, CAST(sum(n_censored) AS BIGINT) AS n_censored
+    FROM ${src.shared} WHERE ${where} GROUP BY 1, t)` };
+}
+
+/** Kaplan–Meier curves per waiting group (`KmCurveRow`, grp one of WAIT_GROUPS) of the selection or its shared counts. */
+export function waitingKmCurveSql(src: WaitKmSource): string {
+  return kmCurveSql(typeof src === 'string' ? waitingGroupRel(src) : kmCountsOf(src, 'wait_no'), { group: WAIT_GROUP_KEY });
+}
+
 /** Kaplan–Meier medians by diagnosis group (`waitingMediansSql`). */
 export type WaitingMedianRow = {
   diagnosis_group: string;
@@ -291,9 +322,9 @@ export type WaitingMedianRow = {
  * Median length (Kaplan–Meier, `kmMedianOnlySql`) of episodes with a waiting extension against those without, within
  * each diagnosis group, and against those extended for other reasons. Uses stats.ts' KM SQL on `waitingGroupRel`.
  */
-export function waitingMediansSql(rel: string): string {
-  const g = waitingGroupRel(rel);
+export function waitingMediansSql(src: WaitKmSource): string {
   const km = kmMedianOnlySql;
+  const extended = WAIT_GROUPS.indexOf('extended') + 1;
   // "group|yes" / "group|no" and "group|x", grouped on integers (the group's code, dims.ts) and named on the rows.
   const group = (k: string) => nameOfCode('diagnosis_group', k);
   const byYes: GroupKey = {
@@ -301,12 +332,15 @@ export function waitingMediansSql(rel: string): string {
     name: (k) => `(${group(`${k} // 2`)} || '|' || CASE WHEN ${k} % 2 = 1 THEN 'yes' ELSE 'no' END)`
   };
   const byExt: GroupKey = { key: 'group_code', name: (k) => `(${group(k)} || '|x')` };
+  const g = typeof src === 'string' ? waitingGroupRel(src) : null;
+  const yes = g ?? kmCountsOf(src as typeof WAIT_KM_COUNTS, `CAST(group_code AS INTEGER) * 2 + CAST(wait_no = ${WAIT_GROUPS.indexOf('waiting') + 1} AS INTEGER)`);
+  const ext = g ? `(SELECT * FROM ${g} WHERE ${waitGroupNo('')} = ${extended})` : kmCountsOf(src as typeof WAIT_KM_COUNTS, 'group_code', `wait_no = ${extended}`);
   return `WITH by_yes AS (
   SELECT split_part(grp, '|', 1) AS diagnosis_group, split_part(grp, '|', 2) AS k, n, median FROM (
-    ${km(g, { group: byYes })})
+    ${km(yes, { group: byYes })})
 ), by_ext AS (
   SELECT split_part(grp, '|', 1) AS diagnosis_group, n, median FROM (
-    ${km(`(SELECT * FROM ${g} WHERE ${waitGroupNo('')} = ${WAIT_GROUPS.indexOf('extended') + 1})`, { group: byExt })})
+    ${km(ext, { group: byExt })})
 ), groups AS (SELECT DISTINCT diagnosis_group FROM by_yes)
 SELECT g.diagnosis_group,
   coalesce(y.n, 0) AS n_waiting, y.median AS median_waiting,
