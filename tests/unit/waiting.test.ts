@@ -72,15 +72,18 @@ async function load(...names: string[]): Promise<{ engine: NodeEngine; ds: Datas
 
 /**
  * A referral figure computed from the selection in one statement and from the waits `waitsWith` shares (as the view
- * reads it, next to another figure); the two must agree. Returns the rows.
+ * reads it, next to another figure), with the days computed from the waits and read from `wait_days` (written for
+ * the build's as_of, `builtAsOf`: used only when `asOf` is that); all must agree. Returns the rows.
  */
 async function referral<T extends Row>(engine: NodeEngine, sql: (src: WaitsSource) => string,
-  rel: string, asOf: string): Promise<T[]> {
+  rel: string, asOf: string, builtAsOf: string = AS_OF): Promise<T[]> {
   const direct = await queryRows<T>(engine, sql({ rel, asOf }));
-  const shared = await queryParts(engine, {
-    with: waitsWith(rel, asOf), parts: { figure: sql(SHARED_WAITS), totals: referralTotalsSql(SHARED_WAITS) }
-  });
-  expect(shared.figure).toEqual(direct);
+  for (const built of [null, builtAsOf]) {
+    const shared = await queryParts(engine, {
+      with: waitsWith(rel, asOf, built), parts: { figure: sql(SHARED_WAITS), totals: referralTotalsSql(SHARED_WAITS) }
+    });
+    expect(shared.figure, `days ${built ? 'from wait_days' : 'computed'}`).toEqual(direct);
+  }
   return direct;
 }
 
@@ -530,6 +533,31 @@ describe('the waiting view’s Kaplan–Meier figures from one count of the sele
       rows += shared.km.length + shared.medians.length;
     }
     expect(rows).toBeGreaterThan(200);
+    await e.close();
+  }, 60_000);
+});
+
+describe('wait_days', () => {
+  it('gives the referral figures computed from the waits, for several filters', async () => {
+    const { engine: e, ds } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'), join(FIX, 'wait-rehab.csv'));
+    await ds.build({ gap: 5 });
+    await ds.ensureCertFacts();
+    const asOf = ds.built!.asOf;
+    const units = (await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
+    const list: Filters[] = [
+      NO_FILTERS, { ...NO_FILTERS, genders: ['M'] }, { ...NO_FILTERS, units: [units[0], ''] },
+      { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }, { ...NO_FILTERS, units: ['no such unit'] }
+    ];
+    const days = new Set<number>();
+    for (const f of list) {
+      const rel = selectionSql(f);
+      const [t] = await referral<ReferralTotalsRow>(e, referralTotalsSql, rel, asOf, asOf);
+      await referral<ReferralCauseRow>(e, referralByCauseSql, rel, asOf, asOf);
+      days.add(t.days);
+    }
+    // Not vacuous: the episodes have waits with days, and the filters select different ones.
+    expect(days.size).toBeGreaterThan(3);
+    expect((await queryRows<{ n: number }>(e, `SELECT count(*) AS n FROM wait_days WHERE days > 0`))[0].n).toBeGreaterThan(10);
     await e.close();
   }, 60_000);
 });

@@ -440,23 +440,51 @@ const WAITS_DAYS_CTE = (() => {
  */
 export type WaitsSource = { rel: string; asOf: string } | typeof SHARED_WAITS;
 
-/** The names of the shared relations `waitsWith` defines: the waits and their episodes' covered day segments. */
-export const SHARED_WAITS = { waits: 'sf_waits', wseg: 'sf_wseg' } as const;
+/**
+ * The names of the shared relations `waitsWith` defines: the waits, their episodes' covered day segments, and the
+ * days their islands cover (the rows of `wait_days` for these episodes).
+ */
+export const SHARED_WAITS = { waits: 'sf_waits', wseg: 'sf_wseg', wdays: 'sf_wdays' } as const;
 
-/** `SHARED_WAITS` of a selection and as_of, as the shared relations of `partsSql` (the waits, then their segments). */
-export function waitsWith(rel: string, asOf: string): Record<string, string> {
+/**
+ * `SHARED_WAITS` of a selection and as_of, as the shared relations of `partsSql` (the waits, their segments, their
+ * days). `builtAsOf` is the as_of of the build, for which `wait_days` holds every episode's days (written with
+ * cert_fact): when it is `asOf`, the days are read from there; otherwise they are computed from the waits.
+ */
+export function waitsWith(rel: string, asOf: string, builtAsOf: string | null = null): Record<string, string> {
+  const days = builtAsOf === asOf
+    ? `SELECT d.* FROM wait_days d SEMI JOIN (SELECT DISTINCT episode_id FROM ${SHARED_WAITS.waits}) w ON w.episode_id = d.episode_id`
+    : `WITH waits AS (SELECT * FROM ${SHARED_WAITS.waits}), wseg AS (SELECT * FROM ${SHARED_WAITS.wseg}), ${WAITS_DAYS_CTE}
+  ${WAIT_DAYS_ROWS}`;
   return {
     [SHARED_WAITS.waits]: `WITH ${waitsBaseCte(rel, asOf)} SELECT * FROM waits`,
-    [SHARED_WAITS.wseg]: `WITH ${wsegCte(SHARED_WAITS.waits)} SELECT * FROM wseg`
+    [SHARED_WAITS.wseg]: `WITH ${wsegCte(SHARED_WAITS.waits)} SELECT * FROM wseg`,
+    [SHARED_WAITS.wdays]: days
   };
 }
 
+/**
+ * `wait_days`, written with cert_fact (episodes.ts certFacts) for the build's as_of: every episode's days covered by
+ * its dated waits, in all (`whole`, cause NULL) and per cause ('' for none), as `wdays_ep` and `wdays_cause` compute
+ * them. An episode's days depend on its own waits and segments only, so the shared waits of a selection read its
+ * episodes' rows instead of forming the islands again in each redraw.
+ */
+export function waitDaysTableSql(asOf: string): string {
+  return `CREATE OR REPLACE TABLE wait_days AS
+WITH ${waitsBaseCte('episodes', asOf)}, ${WAITS_DAYS_CTE}
+${WAIT_DAYS_ROWS};`;
+}
+
+/** The rows of `wait_days` from `wdays_ep` and `wdays_cause`. */
+const WAIT_DAYS_ROWS = `SELECT episode_id, CAST(NULL AS VARCHAR) AS cause, days, TRUE AS whole FROM wdays_ep
+UNION ALL SELECT episode_id, cause, days, FALSE FROM wdays_cause`;
+
 /** WITH clause (no leading WITH) defining `waits`, `wseg`, the islands and the days, from either source. */
 function waitsCte(src: WaitsSource): string {
-  const base = 'rel' in src
-    ? waitsBaseCte(src.rel, src.asOf)
-    : `waits AS (SELECT * FROM ${src.waits}), wseg AS (SELECT * FROM ${src.wseg})`;
-  return `${base}, ${WAITS_DAYS_CTE}`;
+  if ('rel' in src) return `${waitsBaseCte(src.rel, src.asOf)}, ${WAITS_DAYS_CTE}`;
+  return `waits AS (SELECT * FROM ${src.waits}), wseg AS (SELECT * FROM ${src.wseg}),
+wdays_ep AS (SELECT episode_id, days FROM ${src.wdays} WHERE whole),
+wdays_cause AS (SELECT episode_id, cause, days FROM ${src.wdays} WHERE NOT whole)`;
 }
 
 /** Episode-level waiting days (`waitingDaysByEpisodeSql`), for tests and checks. */
