@@ -72,6 +72,11 @@ function stackedSelectionSql(list: Filters[], certs = false): string {
   return `(${list.map((f, i) => `SELECT *, ${i} AS period FROM ${certs ? certSelectionSql(f) : selectionSql(f)}`).join('\nUNION ALL ')})`;
 }
 
+/** The name of the stacked selections shared by `summarizeMany`'s figures, and the columns they read. */
+const STACKED = 'sf_periods';
+const STACKED_COLUMNS = `period, gender, gender_code, age_code, group_code, unit_code, physician_code, length_days, km_days,
+  km_event, ongoing, net_days, shape, extensions, waiting_extensions, waiting_net_days`;
+
 /** `key` per period: one BIGINT (NULL when `key` is), named "period:<name of key>". */
 function perPeriod(key: GroupKey): GroupKey {
   return {
@@ -208,7 +213,9 @@ type SummaryCounts = Headline & { extensions: number; waiting_extensions: number
  */
 export async function summarizeMany(ds: Dataset, list: Filters[], engine: Engine = ds.engine): Promise<Summary[]> {
   if (!ds.built) throw new Error('build() the dataset first');
-  const rel = stackedSelectionSql(list);
+  // The selections' episodes are stacked once per statement, with the columns the figures read (a shared relation,
+  // engine/parts.ts), instead of once per figure.
+  const rel = STACKED;
 
   // One statement: the counts in one pass, the three medians, Mantel–Haenszel, the extensions by reason and O/E per
   // physician and per unit. A selection without episodes has no row in the grouped counts; its counts come from the
@@ -217,6 +224,7 @@ export async function summarizeMany(ds: Dataset, list: Filters[], engine: Engine
   await ds.ensureCertFacts();
   const r = await queryParts<{ counts: SummaryCounts; empty: SummaryCounts; kms: KmMedianRow; mh: MhRow;
     reasons: { period: number; reason: string; n: number }; physicians: OeRow; units: OeRow }>(engine, {
+    with: { [STACKED]: `SELECT ${STACKED_COLUMNS} FROM ${stackedSelectionSql(list)}` },
     parts: {
       counts: summaryCountsSql(rel, true),
       empty: summaryCountsSql('(SELECT * FROM episodes WHERE FALSE)', false),
