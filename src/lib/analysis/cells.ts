@@ -2,8 +2,8 @@
  * `episode_cells`: the episodes counted once per build by start quarter, unit, physician, diagnosis group, gender
  * and coarse age band (the codes of dims.ts), with the sums the equality view and the per-physician and per-unit
  * tables count from a selection (docs/data-model.md). At a million certificates it holds about 85 000 cells for
- * 400 000 episodes, so a figure that counts the selection by these keys, or coarser ones, sums a few thousand cells
- * instead of grouping a few hundred thousand episodes (docs/performance.md, eighth pass).
+ * 400 000 episodes, so a figure that counts the selection by these keys, or coarser ones, sums a fifth as many rows
+ * as it would group episodes, of integers only (docs/performance.md, eighth pass).
  *
  * Every filter but the period tests these keys, so a selection without a period is a filter on the cells
  * (`cellsSelectionSql`). A period selects episodes by their dates, which the cells do not keep: with a period, the

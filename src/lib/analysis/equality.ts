@@ -184,7 +184,7 @@ export type GenderMedianRow = KmMedianRow & { group: string; gender: string };
  * Kaplan–Meier median length per diagnosis group and gender, plus 'all' per gender: `kmMedianSql` grouped by
  * "group|gender". Split `grp` with `splitGenderMedians`. The women's and men's episodes are counted once by group,
  * gender and time, and the 'all' rows are the sums over the groups of those counts: one pass over the selection
- * (it was stacked twice before, once per group and once for 'all'; the same counts, tests/unit/equality.test.ts).
+ * (it was stacked twice before, once per group and once for 'all'; the same medians, tests/unit/cells.test.ts).
  */
 export function genderMedianSql(rel: string): string {
   const counts = `(WITH c AS (
@@ -199,7 +199,6 @@ export function genderMedianSql(rel: string): string {
   FROM c GROUP BY gender_code, t)`;
   return kmMedianSql({ counts }, { group: GROUP_GENDER });
 }
-
 
 /** KM median rows with `grp` = "group|gender" → rows with `group` and `gender`. */
 export function splitGenderMedians(rows: KmMedianRow[]): GenderMedianRow[] {

@@ -19,7 +19,7 @@ import { lit } from '../sql';
 import { kmMedianOnlySql, kmMedianSql, oeSql, overdispersion, type OeRow, type Overdispersion, Z95, Z998 } from './stats';
 import { fmbEpisodesSql } from './fmb';
 import { byCode, EPISODE_OE_STRATA, nameOfCode } from './dims';
-import type { CellOutcome } from './cells';
+import { CELLS_OVER_90, type CellOutcome } from './cells';
 
 export type VariationBy = 'physician' | 'unit';
 
@@ -52,7 +52,7 @@ export function withFmb(rel: string): string {
 /** An outcome over `episode_cells` (analysis/cells.ts): the columns of its known and its positive counts. */
 export function cellOutcome(outcome: Outcome): CellOutcome {
   switch (outcome) {
-    case 'over90': return { n: 'with_length', k: 'over_90' };
+    case 'over90': return CELLS_OVER_90;
     case 'over180': return { n: 'with_length', k: 'over_180' };
     case 'overFmb': return { n: 'fmb_matched', k: 'over_fmb' };
   }
