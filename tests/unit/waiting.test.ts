@@ -450,6 +450,11 @@ describe('certSelectionSql: the certificates of a selection without a join', () 
 });
 
 /** The sample data and wait-certs.csv, built, with cert_fact and the tables written with it. */
+/** The first two units of the episodes, by name (for filters that select some of them). */
+async function firstUnits(e: NodeEngine): Promise<string[]> {
+  return (await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
+}
+
 async function sampleWithFacts() {
   const { engine, ds } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'));
   await ds.build({ gap: 5 });
@@ -482,7 +487,7 @@ describe('cert_waits and cert_wait_segments', () => {
 describe('the waiting cube from cert_cube', () => {
   it('equals the cube counted from the certificates for every filter it serves, and is not used for the others', async () => {
     const e = await sampleWithFacts();
-    const units = (await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
+    const units = await firstUnits(e);
     const list: Filters[] = [
       NO_FILTERS,
       { ...NO_FILTERS, units: [units[0]] },
@@ -515,7 +520,7 @@ describe('the waiting cube from cert_cube', () => {
 describe('the waiting view’s Kaplan–Meier figures from one count of the selection', () => {
   it('equal the curves and medians computed from the selected episodes, for several filters', async () => {
     const e = await sampleWithFacts();
-    const units = (await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
+    const units = await firstUnits(e);
     const list: Filters[] = [
       NO_FILTERS, { ...NO_FILTERS, genders: ['K'] }, { ...NO_FILTERS, units: [units[1], ''] },
       { ...NO_FILTERS, groups: ['psychiatric'] }, { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' },
@@ -543,7 +548,7 @@ describe('wait_days', () => {
     await ds.build({ gap: 5 });
     await ds.ensureCertFacts();
     const asOf = ds.built!.asOf;
-    const units = (await queryRows<{ v: string }>(e, `SELECT DISTINCT unit AS v FROM episodes WHERE unit IS NOT NULL ORDER BY 1 LIMIT 2`)).map((r) => r.v);
+    const units = await firstUnits(e);
     const list: Filters[] = [
       NO_FILTERS, { ...NO_FILTERS, genders: ['M'] }, { ...NO_FILTERS, units: [units[0], ''] },
       { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }, { ...NO_FILTERS, units: ['no such unit'] }
