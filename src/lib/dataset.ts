@@ -127,10 +127,11 @@ export class Dataset {
   private ready = false;
   /** The options the current `episodes` table was built with. */
   built: BuildOptions | null = null;
-  /** `cert_fact` of the current build, once asked for (ensureCertFacts). */
-  private facts: Promise<void> | null = null;
-  /** `episode_cells` and `episode_fmb` of the current build and FMB table, once asked for (ensureCells). */
-  private cells: Promise<void> | null = null;
+  /**
+   * The tables written on first use (`writeOnce`), by name: 'facts' (`cert_fact` and the tables written with it, for
+   * the current build) and 'cells' (`episode_cells`, `episode_fmb`, for the current build and FMB table).
+   */
+  private written = new Map<'facts' | 'cells', Promise<void>>();
   /** Called as each stage of a load or build starts. */
   onStage: ((stage: LoadStage) => void) | null = null;
 
@@ -243,8 +244,7 @@ export class Dataset {
     this.onStage?.('episodes');
     await this.engine.query(buildEpisodesSql(built).episodes);
     this.built = built;
-    this.facts = null;
-    this.cells = null;
+    this.written.clear();
     return built;
   }
 
@@ -254,37 +254,41 @@ export class Dataset {
    * a join of the certificates with the episodes, later ones nothing.
    */
   ensureCertFacts(): Promise<void> {
-    if (!this.built) return Promise.reject(new Error('build() the dataset first'));
-    if (!this.facts) {
-      const p = this.engine.query(buildEpisodesSql(this.built).certFacts).then(() => undefined);
-      p.catch(() => { if (this.facts === p) this.facts = null; });
-      this.facts = p;
-    }
-    return this.facts;
+    return this.writeOnce('facts', (built) => buildEpisodesSql(built).certFacts);
   }
+
   /**
    * Writes `episode_cells` (analysis/cells.ts) and `episode_fmb` (analysis/fmb.ts) for the current build and FMB
    * table unless they are there. Call before a query that reads them; the first call after a build or an FMB change
    * costs two passes over the episodes.
    */
   ensureCells(): Promise<void> {
+    return this.writeOnce('cells', () => `${CELLS_SQL}; ${EPISODE_FMB_SQL}`);
+  }
+
+  /**
+   * Runs the SQL that writes the tables `name` for the current build, unless it ran since the build (or since they
+   * were forgotten); a failed write is tried again at the next call.
+   */
+  private writeOnce(name: 'facts' | 'cells', sql: (built: BuildOptions) => string): Promise<void> {
     if (!this.built) return Promise.reject(new Error('build() the dataset first'));
-    if (!this.cells) {
-      const p = this.engine.query(`${CELLS_SQL}; ${EPISODE_FMB_SQL}`).then(() => undefined);
-      p.catch(() => { if (this.cells === p) this.cells = null; });
-      this.cells = p;
+    let p = this.written.get(name);
+    if (!p) {
+      const q = this.engine.query(sql(this.built)).then(() => undefined);
+      q.catch(() => { if (this.written.get(name) === q) this.written.delete(name); });
+      this.written.set(name, q);
+      p = q;
     }
-    return this.cells;
+    return p;
   }
 
   /** Replace the FMB table in use (`installFmbSql`); the tables that count over it are written again when asked for. */
   async installFmb(rows: readonly { code: string; max_days: number }[]): Promise<void> {
-    const pending = this.cells;
-    this.cells = null;
+    const pending = this.written.get('cells');
+    this.written.delete('cells');
     await pending?.catch(() => undefined);
     await this.engine.query(`${installFmbSql(rows)}; DROP TABLE IF EXISTS ${CELLS_TABLE}; DROP TABLE IF EXISTS episode_fmb`);
   }
-
 
   /** All rejected rows, in file and line order. */
   async rejects(): Promise<RejectRow[]> {
