@@ -3,7 +3,7 @@
  * `node scripts/ensure.mjs --browser`; playwright-core never downloads a browser), and pages that record every
  * request, console error and page error, so a test can assert that nothing left the origin.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -77,4 +77,34 @@ export async function openPage(browser: Browser, baseUrl: string): Promise<Opene
 /** Chooses files in a file input (`selector`), as a person would with the file picker. */
 export async function uploadFiles(page: Page, selector: string, paths: string | string[]): Promise<void> {
   await page.setInputFiles(selector, paths);
+}
+
+/**
+ * Ticks or unticks a checkbox with the mouse, as `locator.setChecked` does. Once in CI (never here, also not under
+ * CPU load) Playwright waited 30 s for the pseudonymise checkbox to become "visible, enabled and stable" just after
+ * the drill-down had been drawn. If that wait times out, this logs what the page was doing (its status, scroll and
+ * the box over a few frames, or that the page did not answer) and ticks it with the keyboard (focus, Space), the
+ * way a keyboard user would. Either way, the box must end in the asked state.
+ */
+export async function setChecked(page: Page, box: Locator, checked: boolean): Promise<void> {
+  try {
+    await box.setChecked(checked, { timeout: 10_000 });
+  } catch (e) {
+    if (!(e instanceof Error) || e.name !== 'TimeoutError') throw e;
+    const probe = box.evaluate(async (el) => {
+      const rects: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = el.getBoundingClientRect();
+        rects.push(`${r.x},${r.y},${r.width}x${r.height}`);
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+      const main = document.querySelector('main');
+      return { rects, status: main?.dataset.status, visibility: document.visibilityState, scrollY: window.scrollY, height: document.documentElement.scrollHeight, disabled: (el as HTMLInputElement).disabled };
+    });
+    const seen = await Promise.race([probe, new Promise((ok) => setTimeout(() => ok('the page did not answer in 5 s'), 5_000))]);
+    console.warn(`[e2e] setChecked fell back to the keyboard after: ${e.message.split('\n')[0]}; page: ${JSON.stringify(seen)}`);
+    await box.focus({ timeout: 10_000 });
+    if ((await box.isChecked()) !== checked) await page.keyboard.press('Space');
+  }
+  if ((await box.isChecked()) !== checked) throw new Error(`the checkbox is ${checked ? 'not ' : ''}ticked`);
 }

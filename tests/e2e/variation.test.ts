@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openPage, type OpenedPage } from './browser';
+import { launch, openPage, setChecked, type OpenedPage } from './browser';
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 const AS_OF = '2026-06-30';
@@ -98,7 +98,7 @@ describe('Läkare (physicians)', () => {
       if (SHOT_DIR) await page.screenshot({ path: `${SHOT_DIR}/physicians-drill.png`, fullPage: true });
 
       // Pseudonymised: "Läkare A" … in name order, and the real names are gone from the table.
-      await view.locator('[data-testid="pseudonymise"]').check();
+      await setChecked(page, view.locator('[data-testid="pseudonymise"]'), true);
       // The letters are stable within the session: the sample data's physicians were given theirs first.
       await expect.poll(async () => (await table.locator('tbody th[scope="row"]').allTextContents())[0]).toMatch(/^Läkare [A-Z]+$/);
       const labels = await table.locator('tbody th[scope="row"]').allTextContents();
@@ -116,8 +116,8 @@ describe('Läkare (physicians)', () => {
       expect((await high.locator('td').first().textContent())?.trim()).toBe('30');
 
       // Share mode: pseudonyms forced, counts 1–4 shown as "<5", and a ratio that would give one away hidden.
-      await view.locator('[data-testid="pseudonymise"]').uncheck();
-      await page.locator('[data-testid="share-mode"]').check();
+      await setChecked(page, view.locator('[data-testid="pseudonymise"]'), false);
+      await setChecked(page, page.locator('[data-testid="share-mode"]'), true);
       await view.locator('input[type="checkbox"][disabled]').waitFor();
       expect(await view.locator('input[type="checkbox"][disabled]').isChecked()).toBe(true);
       expect(await view.textContent()).not.toContain('Lova');
@@ -127,7 +127,7 @@ describe('Läkare (physicians)', () => {
       expect([lowCells[5], lowCells[6], lowCells[7], lowCells[8]]).toEqual(['<5', '15,0', '–', '▼ Under förväntat']);
       // Share > 90 days 2/60 (a count of 2) is hidden too.
       expect(lowCells[2]).toBe('–');
-      await page.locator('[data-testid="share-mode"]').uncheck();
+      await setChecked(page, page.locator('[data-testid="share-mode"]'), false);
       expect(p.pageErrors).toEqual([]);
     } finally {
       await p.close();
