@@ -10,6 +10,7 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import type { Engine, FileSource } from './types';
 import { SupersededError } from './scoped';
+import { PlanCache, dropsTables } from './plans';
 import { SNIFF_BYTES } from '../ingest/sniff';
 
 const BUNDLES: duckdb.DuckDBBundles = {
@@ -27,6 +28,8 @@ export class BrowserEngine implements Engine {
    * the one in progress. The tables are the database's, seen by both connections (the views write none).
    */
   private views: Promise<duckdb.AsyncDuckDBConnection> | null = null;
+  /** The views' statements' plans, kept on the views' connection (a prepared statement belongs to its connection). */
+  private plans = new PlanCache();
 
   private constructor(private db: duckdb.AsyncDuckDB, private conn: duckdb.AsyncDuckDBConnection, private worker: Worker) {}
 
@@ -61,6 +64,8 @@ export class BrowserEngine implements Engine {
   }
 
   async query(sql: string, signal?: AbortSignal): Promise<Table> {
+    // Tables dropped or replaced (a new build, another FMB table): the kept plans are let go of.
+    if (!signal && dropsTables(sql)) this.plans.clear();
     const g = globalThis as { __sfProfile?: boolean; __sfInflight?: number };
     const run = () => (signal ? this.cancellable(sql, signal) : this.conn.query(sql) as unknown as Promise<Table>);
     if (!g.__sfProfile) return run();
@@ -76,15 +81,29 @@ export class BrowserEngine implements Engine {
     }
   }
 
-  /** A statement that `signal` cancels while it runs (it then fails with SupersededError). */
+  /**
+   * A statement that `signal` cancels while it runs (it then fails with SupersededError). It runs from a plan kept
+   * by its text (plans.ts): prepared the first time, executed from the plan the next times.
+   */
   private async cancellable(sql: string, signal: AbortSignal): Promise<Table> {
     if (signal.aborted) throw new SupersededError();
     this.views ??= this.db.connect().then(async (c) => { await c.query(LOCAL_ONLY); return c; });
     const conn = await this.views;
+    const planned = this.plans.plan(sql);
+    let run = planned.run;
+    if (planned.before) {
+      try {
+        await conn.query(planned.before);
+      } catch (e) {
+        if (!planned.prepared) throw e;
+        this.plans.failed(sql);
+        run = sql;
+      }
+    }
     const cancel = () => { void conn.cancelSent(); };
     signal.addEventListener('abort', cancel, { once: true });
     try {
-      return (await tableFromIPC(await conn.send(sql))) as unknown as Table;
+      return (await tableFromIPC(await conn.send(run))) as unknown as Table;
     } catch (e) {
       throw signal.aborted ? new SupersededError() : e;
     } finally {
