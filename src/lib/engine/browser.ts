@@ -89,17 +89,7 @@ export class BrowserEngine implements Engine {
     if (signal.aborted) throw new SupersededError();
     this.views ??= this.db.connect().then(async (c) => { await c.query(LOCAL_ONLY); return c; });
     const conn = await this.views;
-    const planned = this.plans.plan(sql);
-    let run = planned.run;
-    if (planned.before) {
-      try {
-        await conn.query(planned.before);
-      } catch (e) {
-        if (!planned.prepared) throw e;
-        this.plans.failed(sql);
-        run = sql;
-      }
-    }
+    const run = await this.plans.statement(sql, (batch) => conn.query(batch));
     const cancel = () => { void conn.cancelSent(); };
     signal.addEventListener('abort', cancel, { once: true });
     try {

@@ -27,7 +27,7 @@ export interface PlannedStatement {
   before: string | null;
   /** The statement that answers: `EXECUTE name`, or the text itself when it is not kept. */
   run: string;
-  /** The statement was prepared in `before` (if preparing fails, call `failed(sql)` and run `sql` itself). */
+  /** The statement is prepared in `before` (if that fails, `failed(sql)`, and `sql` is run itself: see statement()). */
   prepared: boolean;
 }
 
@@ -66,6 +66,26 @@ export class PlanCache {
     }
     before.push(`PREPARE ${name} AS ${sql}`);
     return { before: batch(), run: `EXECUTE ${name}`, prepared: true };
+  }
+
+  /**
+   * The statement to send for `sql`, after `runBatch` has run what must come first (on the same connection).
+   * If preparing fails, `sql` is run as it is, now and later, and fails there if it is wrong; if only letting go of
+   * old plans fails, nothing is lost.
+   */
+  async statement(sql: string, runBatch: (batch: string) => Promise<unknown>): Promise<string> {
+    const planned = this.plan(sql);
+    if (planned.before) {
+      try {
+        await runBatch(planned.before);
+      } catch {
+        if (planned.prepared) {
+          this.failed(sql);
+          return sql;
+        }
+      }
+    }
+    return planned.run;
   }
 
   /** Preparing `sql` failed: it is run as it is from now on. */
