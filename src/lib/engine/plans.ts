@@ -27,7 +27,7 @@ export interface PlannedStatement {
   before: string | null;
   /** The statement that answers: `EXECUTE name`, or the text itself when it is not kept. */
   run: string;
-  /** The statement is prepared in `before` (if that fails, `failed(sql)`, and `sql` is run itself: see statement()). */
+  /** The statement is prepared in `before` (if that fails, `sql` is run itself: see statement()). */
   prepared: boolean;
 }
 
@@ -89,7 +89,7 @@ export class PlanCache {
   }
 
   /** Preparing `sql` failed: it is run as it is from now on. */
-  failed(sql: string): void {
+  private failed(sql: string): void {
     const name = this.names.get(sql);
     if (name === undefined) return;
     this.names.delete(sql);
