@@ -21,7 +21,7 @@ import {
 import { kmMedianSql } from '../../src/lib/analysis/stats';
 import { DIAGNOSIS_GROUPS } from '../../src/lib/analysis/domain';
 import { OUTCOMES, trendAllSql, unitCaseMixSql, unitTrendSql, variationParts, type VariationBy } from '../../src/lib/analysis/variation';
-import { fixture, loadFixtures, SAMPLES } from './helpers';
+import { expectSame, fixture, loadFixtures, SAMPLES } from './helpers';
 
 let engine: NodeEngine;
 let ds: Dataset;
@@ -55,22 +55,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.close();
 });
-
-/**
- * `a` equals `b`: the same rows, keys, strings, integers and NULLs; fractions equal to 1e-12 of their size. Sums of
- * products (O/E's expected count, the Mantel–Haenszel sums) add the same terms in another order, which moves the
- * last bits, as the number of threads does.
- */
-function expectSame(a: unknown, b: unknown, what: string): void {
-  if (typeof a === 'number' && typeof b === 'number' && !(Number.isInteger(a) && Number.isInteger(b))) {
-    expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
-  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
-    expect(Object.keys(a), what).toEqual(Object.keys(b));
-    for (const k of Object.keys(b)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${what}.${k}`);
-  } else {
-    expect(a, what).toEqual(b);
-  }
-}
 
 /** The figure's rows counted from the selection and summed from its cells, for every filter. */
 async function compare(sql: (rel: string, cells: string | null) => string): Promise<void> {

@@ -286,7 +286,7 @@ describe('length bands, degree, certificates, net days', () => {
   });
 
   it('net days by start quarter', async () => {
-    const rows = await queryRows<NetDaysRow>(engine, netDaysByQuarterSql(rel));
+    const rows = await counted<NetDaysRow>(netDaysByQuarterSql);
     const nd = (q: string) => ['total', 'K', 'M'].map((g) => rows.find((r) => r.quarter === q && r.grp === g)!.net_days);
     // 2024-Q2 P11: 214·1 + 365·0.5 = 396.5 (K). 2024-Q4 P10: 123 (M).
     expect(nd('2024-Q2')).toEqual([396.5, 396.5, 0]);

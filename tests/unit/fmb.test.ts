@@ -190,6 +190,15 @@ describe('FMB comparisons on tests/fixtures/dur-km.csv (bundled table)', () => {
       ['P11', 'F43.8', 579, 372, 207, true], ['P10', 'M51', 123, 42, 81, false],
       ['P09', 'F41.1', 104, 28, 76, true], ['P07', 'S52.5', 153, 84, 69, true]
     ]);
+    // Named from their codes: the episode's own diagnosis, start, physician and unit.
+    const named = await queryRows(e2, `SELECT episode_id, patient, strftime(start_date, '%Y-%m-%d') AS start_date, diagnosis, physician, unit
+      FROM episodes WHERE episode_id IN (${rows.map((r) => r.episode_id).join(', ')})`);
+    for (const r of rows) {
+      const e = named.find((x) => x.episode_id === r.episode_id);
+      expect({ patient: r.patient, start_date: r.start_date, diagnosis: r.diagnosis, physician: r.physician, unit: r.unit }).toEqual(
+        { patient: e?.patient, start_date: e?.start_date, diagnosis: e?.diagnosis, physician: e?.physician, unit: e?.unit });
+      expect(r.diagnosis).not.toBeNull();
+    }
   });
 
   it("a user's own table (one bad row) replaces the bundled one", async () => {

@@ -1,5 +1,6 @@
-/** Shared test helpers: load fixture files into a fresh Dataset on native DuckDB. */
+/** Shared test helpers: load fixture files into a fresh Dataset on native DuckDB; compare rows computed two ways. */
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { NodeEngine } from '../../src/lib/engine/node';
 import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
@@ -27,4 +28,20 @@ export function bytesInput(name: string, bytes: Uint8Array) {
     head: async () => bytes.subarray(0, 64 * 1024),
     all: async () => bytes
   };
+}
+
+/**
+ * `a` equals `b`: the same rows, keys, strings, integers and NULLs; fractions equal to 1e-12 of their size. Sums of
+ * products (O/E's expected count, the Mantel–Haenszel sums) add the same terms in another order, which moves the
+ * last bits, as the number of threads does.
+ */
+export function expectSame(a: unknown, b: unknown, what: string): void {
+  if (typeof a === 'number' && typeof b === 'number' && !(Number.isInteger(a) && Number.isInteger(b))) {
+    expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(b)));
+  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(a), what).toEqual(Object.keys(b));
+    for (const k of Object.keys(b)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${what}.${k}`);
+  } else {
+    expect(a, what).toEqual(b);
+  }
 }

@@ -59,7 +59,7 @@ ORDER BY k.ord, g.gord`;
 
 /**
  * The durations view's simple counts read the selection through one counted relation: episodes per gender, length
- * band, current degree and certificates class, with how many have a diagnosis. `{ rel }` counts the selection in
+ * band, current degree, certificates class and start quarter, with how many have a diagnosis and their net days. `{ rel }` counts the selection in
  * the statement; `DURATION_COUNTS` names the relation `durationCountsWith` shares among a view's figures (computed
  * once per statement, engine/parts.ts), so that the view counts the selection once per redraw for its five figures
  * (the same rows either way: tests/unit/durations.test.ts).
@@ -74,9 +74,10 @@ function durationCountsSelect(rel: string): string {
   // episode-shape file (Rehabstöd's list) whose row has no certificate count has no class ('unknown'), not 1.
   const certName = `CASE WHEN cc IS NULL THEN 'unknown' WHEN cc = 6 THEN '6-9' WHEN cc = 10 THEN '10+' ELSE CAST(cc AS VARCHAR) END`;
   return `SELECT ${nameOfCode('gender', 'gender_code')} AS gender, ${lengthBandOfNo('band_code')} AS band, degree,
-    ${certName} AS cert_class, n, with_diagnosis
+    ${certName} AS cert_class, quarter_code, n, with_diagnosis, net_days
   FROM (
-    SELECT gender_code, band_code, degree, cert_class_code AS cc, count(*) AS n, count(diagnosis_code) AS with_diagnosis
+    SELECT gender_code, band_code, degree, cert_class_code AS cc, quarter_code, count(*) AS n,
+      count(diagnosis_code) AS with_diagnosis, sum(net_days) AS net_days
     FROM ${rel}
     GROUP BY ALL
   )`;
@@ -152,12 +153,12 @@ export interface NetDaysRow {
  * Net days (Σ days × degree / 100 over the episode's certificate periods, planned days included) by the
  * quarter the episode started, per gender column.
  */
-export function netDaysByQuarterSql(rel: string): string {
-  // One pass over the selection (quarter × gender), then the gender columns from those few rows.
+export function netDaysByQuarterSql(src: DurationSource): string {
+  // Summed by quarter × gender from the counted rows, then the gender columns from those few rows.
   return `WITH g AS (SELECT * FROM (VALUES ('total', 0), ('K', 1), ('M', 2)) g(grp, gord)),
 a AS (
-  SELECT ${nameOfCode('start_quarter', 'qc')} AS start_quarter, ${nameOfCode('gender', 'sc')} AS gender, net_days, n
-  FROM (SELECT quarter_code AS qc, gender_code AS sc, sum(net_days) AS net_days, count(*) AS n FROM ${rel} GROUP BY ALL)
+  SELECT ${nameOfCode('start_quarter', 'quarter_code')} AS start_quarter, gender, net_days, n
+  FROM (SELECT quarter_code, gender, sum(net_days) AS net_days, sum(n) AS n FROM ${durationCountsRel(src)} GROUP BY ALL)
 ),
 q AS (SELECT DISTINCT start_quarter FROM a)
 SELECT q.start_quarter AS quarter, g.grp, CAST(coalesce(sum(a.net_days), 0) AS DOUBLE) AS net_days,
@@ -220,9 +221,23 @@ export interface ThresholdRow {
   [k: string]: string | number | null;
 }
 
-/** The end of an episode's start quarter (SQL DATE). */
 /** The last day of the quarter of a date (every start date of a quarter gives the same). */
 const QUARTER_END = (d: string) => `CAST(date_trunc('quarter', ${d}) + INTERVAL 3 MONTH AS DATE) - 1`;
+
+/**
+ * The code (year · 10 + quarter, as `quarter_code`) of the first start quarter whose last day + `days` is after
+ * `asOf`: that quarter and the later ones have not all been followed up to day `days`.
+ */
+export function firstOpenQuarter(asOf: string, days: number): number {
+  const cutoff = new Date(`${asOf}T00:00:00Z`);
+  cutoff.setUTCDate(cutoff.getUTCDate() - days);
+  let year = cutoff.getUTCFullYear();
+  let q = Math.floor(cutoff.getUTCMonth() / 3) + 1;
+  // The quarter's last day + days > asOf ⟺ its last day > asOf − days (= cutoff).
+  const last = new Date(Date.UTC(year, q * 3, 0));
+  if (last.getTime() <= cutoff.getTime()) [year, q] = q === 4 ? [year + 1, 1] : [year, q + 1];
+  return year * 10 + q;
+}
 
 /**
  * Share of episodes passing day 90 / 180 / 365 per start quarter (`ThresholdRow`), ordered by quarter and
@@ -235,6 +250,14 @@ export function thresholdByQuarterSql(rel: string, asOf: string, thresholds: rea
   const ths = thresholds.map((t, i) => `(${intLit(t)}, ${i + 1})`).join(', ');
   const passed = thresholds.map((t) => `count(*) FILTER (WHERE length_days > ${intLit(t)})`).join(', ');
   const quarter = byCode('start_quarter');
+  // The Kaplan–Meier estimates are read only for quarters not yet followed up to the highest threshold, and only
+  // up to it: the episodes of earlier quarters are left out, and every time beyond it is counted as its day + 1
+  // (still at risk on every day up to the threshold, so S up to it and its band are unchanged).
+  // (A CASE rather than least(), which would turn a missing km_days into a day.)
+  const top = Math.max(0, ...thresholds);
+  const open = `(SELECT quarter_code, CASE WHEN km_days > ${intLit(top)} THEN ${intLit(top + 1)} ELSE km_days END AS km_days, km_event
+    FROM ${rel}
+    WHERE quarter_code >= ${intLit(firstOpenQuarter(asOf, top))})`;
   return `WITH th AS (SELECT * FROM (VALUES ${ths}) th(threshold, i)),
 q AS (
   SELECT ${quarter.name('quarter_code')} AS quarter, ${QUARTER_END('min(start_date)')} AS quarter_end, count(*) AS n,
@@ -244,7 +267,7 @@ q AS (
 obs AS (
   SELECT q.quarter, th.threshold, q.passed[th.i] AS passed FROM q CROSS JOIN th
 ),
-km AS (${kmAtSql(rel, { group: quarter, days: [...thresholds] })})
+km AS (${kmAtSql(open, { group: quarter, days: [...thresholds] })})
 SELECT q.quarter, th.threshold, CAST(q.n AS BIGINT) AS n,
   CASE WHEN q.quarter_end + th.threshold <= ${dateLit(asOf)} THEN 'observed'
        WHEN q.max_km >= th.threshold OR km.surv <= 0 THEN 'km' ELSE 'none' END AS method,

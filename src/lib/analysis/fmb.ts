@@ -85,35 +85,44 @@ export const FMB_DIAGNOSES_SQL = `CREATE OR REPLACE TABLE fmb_diagnoses AS
 SELECT diagnosis, diagnosis_code, ${keySql('diagnosis')} AS k FROM dim_diagnosis;`;
 
 /**
+ * The FMB table's codes in order: `fmb_no` (fmbEpisodesSql) is a code's position in it, so that figures count on
+ * that integer and name the counted rows (`FMB_CODES[fmb_no]`), instead of grouping every episode by its text.
+ */
+const FMB_CODES = `(SELECT list(code ORDER BY code) FROM (SELECT DISTINCT code FROM fmb WHERE code IS NOT NULL))`;
+
+/**
  * `rel` (a relation with `episode_id`, `diagnosis_code`, `length_days`) with added columns:
- * `fmb_code` (the longest matching FMB code, NULL when none), `fmb_max INTEGER`, `over_fmb BOOLEAN`
- * (length_days > fmb_max; NULL when no match) and `fmb_overrun INTEGER` (length_days − fmb_max when over,
- * else NULL). Requires table `fmb` (ensureFmb / installFmbSql) and `fmb_diagnoses` (the build); `rel` must be a
+ * `fmb_code` (the longest matching FMB code, NULL when none), `fmb_max INTEGER`, `fmb_no` (the code's number in
+ * `FMB_CODES`), `over_fmb BOOLEAN` (length_days > fmb_max; NULL when no match) and `fmb_overrun INTEGER`
+ * (length_days − fmb_max when over, else NULL). Requires table `fmb` (ensureFmb / installFmbSql) and `fmb_diagnoses` (the build); `rel` must be a
  * selection of `episodes`, whose diagnoses `fmb_diagnoses` holds.
  */
 export function fmbEpisodesSql(rel: string): string {
-  return `(SELECT e.*, m.fmb_code, m.fmb_max,
+  return `(SELECT e.*, m.fmb_code, m.fmb_max, m.fmb_no,
       CASE WHEN m.fmb_max IS NULL THEN NULL ELSE e.length_days > m.fmb_max END AS over_fmb,
       CASE WHEN e.length_days > m.fmb_max THEN CAST(e.length_days - m.fmb_max AS INTEGER) END AS fmb_overrun
     FROM ${rel} e
     LEFT JOIN (
+      SELECT *, list_position(${FMB_CODES}, fmb_code) AS fmb_no FROM (
       SELECT d.diagnosis_code, arg_max(f.code, length(f.k)) AS fmb_code, CAST(arg_max(f.max_days, length(f.k)) AS INTEGER) AS fmb_max
       FROM fmb_diagnoses d
       JOIN (SELECT code, max_days, ${keySql('code')} AS k FROM fmb WHERE code IS NOT NULL AND max_days IS NOT NULL) f
         ON length(f.k) > 0 AND starts_with(d.k, f.k)
       GROUP BY d.diagnosis_code
+    ) m0
     ) m ON m.diagnosis_code = e.diagnosis_code)`;
 }
 
 /**
  * `episode_fmb`: the episodes whose diagnosis matches the FMB table in use, with the columns the filters test and
- * the FMB columns of `fmbEpisodesSql`, in episode_id order. Written with `episode_cells` (analysis/cells.ts) on first
- * use after a build or a change of the FMB table (`Dataset.ensureCells`), so that the durations view's FMB figures
- * read the matched episodes of a selection (`fmbMatchedSql`) instead of matching the selection again per redraw.
+ * the FMB columns of `fmbEpisodesSql`, and what the list of the longest overruns shows (`fmbLongestSql`), in
+ * episode_id order. Written with `episode_cells` (analysis/cells.ts) on first use after a build or a change of the
+ * FMB table (`Dataset.ensureCells`), so that the durations view's FMB figures read the matched episodes of a
+ * selection (`fmbMatchedSql`) instead of matching the selection again per redraw.
  */
 export const EPISODE_FMB_SQL = `CREATE OR REPLACE TABLE episode_fmb AS
 SELECT episode_id, start_date, end_date, unit_code, physician_code, group_code, gender_code, age_code, length_days,
-  fmb_code, fmb_max, over_fmb, fmb_overrun
+  fmb_code, fmb_max, fmb_no, over_fmb, fmb_overrun, patient, diagnosis_code, ongoing
 FROM ${fmbEpisodesSql('episodes')}
 WHERE fmb_max IS NOT NULL
 ORDER BY episode_id`;
@@ -200,23 +209,23 @@ export function fmbBySql(rel: string, key: FmbKey): string {
  */
 export function fmbByAllSql(rel: string, matched: string | null = null): string {
   // One pass over the selection per (code, physician, unit); the breakdowns are summed from those rows.
-  // Physician and unit by code (dims.ts), named on the summed rows.
+  // FMB code, physician and unit by number (FMB_CODES, dims.ts), named on the summed rows.
   return `WITH c AS (
-  SELECT fmb_code, physician_code AS pc, unit_code AS uc, max(fmb_max) AS fmb_max, count(*) AS n,
+  SELECT fmb_no AS fc, physician_code AS pc, unit_code AS uc, max(fmb_max) AS fmb_max, count(*) AS n,
     count(*) FILTER (WHERE over_fmb) AS over, sum(fmb_overrun) AS overrun, count(fmb_overrun) AS with_overrun
   FROM ${matchedOf(rel, matched)}
-  GROUP BY fmb_code, pc, uc
+  GROUP BY fc, pc, uc
 )
 SELECT breakdown, key, fmb_max, n, over, share, mean_overrun FROM (
-  SELECT CASE WHEN grouping(fmb_code) = 0 THEN 'fmb_code' WHEN grouping(pc) = 0 THEN 'physician' ELSE 'unit' END AS breakdown,
-    CASE WHEN grouping(fmb_code) = 0 THEN fmb_code WHEN grouping(pc) = 0 THEN ${nameOfCode('physician', 'pc')} ELSE ${nameOfCode('unit', 'uc')} END AS key,
-    CASE WHEN grouping(fmb_code) = 0 THEN CAST(max(fmb_max) AS INTEGER) END AS fmb_max,
+  SELECT CASE WHEN grouping(fc) = 0 THEN 'fmb_code' WHEN grouping(pc) = 0 THEN 'physician' ELSE 'unit' END AS breakdown,
+    CASE WHEN grouping(fc) = 0 THEN ${FMB_CODES}[fc] WHEN grouping(pc) = 0 THEN ${nameOfCode('physician', 'pc')} ELSE ${nameOfCode('unit', 'uc')} END AS key,
+    CASE WHEN grouping(fc) = 0 THEN CAST(max(fmb_max) AS INTEGER) END AS fmb_max,
     CAST(sum(n) AS BIGINT) AS n,
     CAST(sum(over) AS BIGINT) AS over,
     CAST(sum(over) AS DOUBLE) / sum(n) AS share,
     CAST(sum(overrun)::DOUBLE / nullif(sum(with_overrun), 0) AS DOUBLE) AS mean_overrun
   FROM c
-  GROUP BY GROUPING SETS ((fmb_code), (pc), (uc))
+  GROUP BY GROUPING SETS ((fc), (pc), (uc))
 ) ORDER BY CASE breakdown WHEN 'fmb_code' THEN 0 WHEN 'physician' THEN 1 ELSE 2 END, key NULLS LAST`;
 }
 
@@ -240,16 +249,20 @@ export interface FmbOverrunRow {
  * its `fmbMatchedSql` when given.
  */
 export function fmbLongestSql(rel: string, limit = 20, matched: string | null = null): string {
-  // The longest are found on numbers, and only those few rows fetch their text columns from `episodes` (a top-N
-  // that carried every string column through its heap cost half as much again).
+  // The longest are found on codes (the matched rows carry what the list shows: episode_fmb), and only those few
+  // rows are given their names: a join with `episodes` read every episode's text columns, a top-N that carried
+  // every string column through its heap cost half as much again.
   return `WITH top AS (
-  SELECT episode_id, fmb_code, fmb_max, fmb_overrun, length_days FROM ${matchedOf(rel, matched)} WHERE over_fmb
+  SELECT episode_id, patient, start_date, diagnosis_code, fmb_code, fmb_max, length_days, fmb_overrun, ongoing,
+    physician_code, unit_code
+  FROM ${matchedOf(rel, matched)} WHERE over_fmb
   ORDER BY fmb_overrun DESC, length_days DESC, episode_id LIMIT ${intLit(limit)}
 )
-SELECT e.episode_id, e.patient, strftime(e.start_date, '%Y-%m-%d') AS start_date, e.diagnosis, t.fmb_code, t.fmb_max,
-  e.length_days, t.fmb_overrun, e.ongoing, e.physician, e.unit
-FROM top t JOIN episodes e ON e.episode_id = t.episode_id
-ORDER BY t.fmb_overrun DESC, t.length_days DESC, t.episode_id`;
+SELECT episode_id, patient, strftime(start_date, '%Y-%m-%d') AS start_date, ${nameOfCode('diagnosis', 'diagnosis_code')} AS diagnosis,
+  fmb_code, fmb_max, length_days, fmb_overrun, ongoing, ${nameOfCode('physician', 'physician_code')} AS physician,
+  ${nameOfCode('unit', 'unit_code')} AS unit
+FROM top
+ORDER BY fmb_overrun DESC, length_days DESC, episode_id`;
 }
 
 /** The table in use, by code. */
