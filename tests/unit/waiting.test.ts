@@ -46,7 +46,7 @@ import {
   periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitsWith, SHARED_WAITS,
   type WaitsSource,
   waitingAvailabilitySql, waitingCubeSql, usesCertCube, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, WAIT_GROUP_KEY, waitingMediansSql,
-  waitingKmCurveSql, waitKmCountsWith, WAIT_KM_COUNTS,
+  waitingKmCurveSql, waitKmCountsWith, WAIT_KM_COUNTS, waitPhysiciansWith, WAIT_PHYSICIANS,
   type PeriodWaitingRow, type ReferralCauseRow, type ReferralHistogramRow, type ReferralTotalsRow,
   type WaitingAvailability, type WaitingCubeRow, type WaitingEpisodeRow, type WaitingMedianRow, type WaitingPhysicianRow
 } from '../../src/lib/analysis/waiting';
@@ -185,6 +185,24 @@ describe('extensions by reason on wait-certs.csv', () => {
       { physician: 'Dr A', episodes: 2, waiting_episodes: 2 }, { physician: 'Dr B', episodes: 2, waiting_episodes: 2 },
       { physician: 'Dr C', episodes: 5, waiting_episodes: 1 }
     ]);
+  });
+
+  it('the physician rows and the waiting episodes per physician read from one sum per physician, as the view does', async () => {
+    const units = (await queryRows<{ u: string }>(engine, `SELECT DISTINCT unit AS u FROM episodes ORDER BY 1`)).map((r) => r.u);
+    const sizes = new Set<number>();
+    for (const f of [NO_FILTERS, { ...NO_FILTERS, units: [units[0]] }, { ...NO_FILTERS, genders: ['K'] }, { ...NO_FILTERS, units: ['no such unit'] }]) {
+      const r = selectionSql(f);
+      const shared = await queryParts<{ cube: WaitingCubeRow; physicians: WaitingPhysicianRow }>(engine, {
+        with: waitPhysiciansWith(r),
+        parts: { cube: waitingCubeSql(f, { physicians: WAIT_PHYSICIANS }), physicians: waitingEpisodesByPhysicianSql(WAIT_PHYSICIANS) }
+      });
+      expect(shared.cube, JSON.stringify(f)).toEqual(await queryRows(engine, waitingCubeSql(f)));
+      expect(shared.physicians, JSON.stringify(f)).toEqual(await queryRows(engine, waitingEpisodesByPhysicianSql(r)));
+      sizes.add(shared.physicians.length);
+    }
+    // Not vacuous: different physicians, none for a unit that does not exist.
+    expect(sizes.size).toBeGreaterThan(1);
+    expect(sizes.has(0)).toBe(true);
   });
 
   it('agrees with the contract summary (summary.ts) for the whole data and for a unit filter', async () => {

@@ -139,8 +139,9 @@ function cubeCellsSql(f: Filters): string {
  * The physician totals (reason NULL; there is no physician × reason split) are sums of the per-episode counts the
  * build keeps (episodes.ts): grouping a million certificates by physician as well would cost more than the rest.
  */
-export function waitingCubeSql(f: Filters, opts: { fromCube?: boolean } = {}): string {
+export function waitingCubeSql(f: Filters, opts: { fromCube?: boolean; physicians?: typeof WAIT_PHYSICIANS } = {}): string {
   const rel = selectionSql(f);
+  const perPhysician = opts.physicians?.shared ?? `(${waitPhysiciansSelect(rel)})`;
   const fromCube = opts.fromCube ?? usesCertCube(f);
   if (fromCube && !usesCertCube(f)) throw new Error('cert_cube has no period or physician');
   const sums = `
@@ -159,10 +160,6 @@ export function waitingCubeSql(f: Filters, opts: { fromCube?: boolean } = {}): s
     CASE rc WHEN 0 THEN 'first' WHEN -1 THEN 'none' ELSE ${reasonOfCode('rc')} END AS reason,
     ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, ${nameOfCode('unit', 'uc')} AS unit
   FROM a0
-), per_physician AS (
-  SELECT physician_code AS pc, n_certificates AS certificates, extensions, waiting_extensions, net_days, waiting_net_days,
-    1 AS episodes, reasons AS with_reason
-  FROM ${rel} WHERE shape = 'certificates'
 )
 SELECT
   CASE
@@ -177,19 +174,42 @@ FROM a
 GROUP BY GROUPING SETS ((quarter, reason), (quarter), (diagnosis_group, reason), (unit, reason), (reason), ())
 UNION ALL
 SELECT 'physician' AS dim, ${nameOfCode('physician', 'pc')} AS key, NULL AS reason, ${sums}
-FROM per_physician GROUP BY pc
+FROM ${perPhysician} GROUP BY pc
 ORDER BY dim, key NULLS LAST, reason NULLS FIRST`;
+}
+
+/**
+ * The relation `waitPhysiciansWith` shares between the cube's physician rows and the episodes with a waiting
+ * extension per physician: the selection's certificate-shape episodes summed by the physician's code, from the
+ * per-episode counts the build keeps (episodes.ts). One pass over the selection for both.
+ */
+export const WAIT_PHYSICIANS = { shared: 'sf_wait_physicians' } as const;
+
+function waitPhysiciansSelect(rel: string): string {
+  return `SELECT physician_code AS pc, sum(n_certificates) AS certificates, sum(extensions) AS extensions,
+    sum(waiting_extensions) AS waiting_extensions, sum(net_days) AS net_days, sum(waiting_net_days) AS waiting_net_days,
+    count(*) AS episodes, sum(reasons) AS with_reason, count(*) FILTER (WHERE ${hasWaitingSql('')}) AS waiting_episodes
+  FROM ${rel} WHERE shape = 'certificates' GROUP BY pc`;
+}
+
+/** `WAIT_PHYSICIANS` of a selection, as a shared relation of `partsSql`. */
+export function waitPhysiciansWith(rel: string): Record<string, string> {
+  return { [WAIT_PHYSICIANS.shared]: waitPhysiciansSelect(rel) };
 }
 
 /** Episodes with a waiting extension per physician (`waitingEpisodesByPhysicianSql`). */
 export type WaitingPhysicianRow = { physician: string | null; episodes: number; waiting_episodes: number };
 
-/** Per physician (the episode's): certificate-shape episodes, and those with at least one waiting extension. */
-export function waitingEpisodesByPhysicianSql(rel: string): string {
-  // By the physician's code (dims.ts), named on the grouped rows; the waiting group by its number (waitGroupNo).
-  return `SELECT ${nameOfCode('physician', 'pc')} AS physician, episodes, waiting_episodes FROM (
-  SELECT physician_code AS pc, count(*) AS episodes, count(*) FILTER (WHERE ${waitGroupNo('')} = ${WAIT_GROUPS.indexOf('waiting') + 1}) AS waiting_episodes
-  FROM ${waitingGroupRel(rel)} GROUP BY pc)
+/**
+ * Per physician (the episode's): certificate-shape episodes, and those with at least one waiting extension (the
+ * 'waiting' group of WAIT_GROUPS); from the selection `rel` or the shared sums.
+ */
+export function waitingEpisodesByPhysicianSql(src: string | typeof WAIT_PHYSICIANS): string {
+  // By the physician's code (dims.ts), named on the grouped rows.
+  const from = typeof src === 'string' ? `(${waitPhysiciansSelect(src)})` : src.shared;
+  return `SELECT ${nameOfCode('physician', 'pc')} AS physician, CAST(episodes AS BIGINT) AS episodes,
+  CAST(waiting_episodes AS BIGINT) AS waiting_episodes
+FROM ${from}
 ORDER BY pc NULLS LAST`;
 }
 
