@@ -59,10 +59,10 @@ ORDER BY k.ord, g.gord`;
 
 /**
  * The durations view's simple counts read the selection through one counted relation: episodes per gender, length
- * band, current degree, certificates class and start quarter, with how many have a diagnosis and their net days. `{ rel }` counts the selection in
- * the statement; `DURATION_COUNTS` names the relation `durationCountsWith` shares among a view's figures (computed
- * once per statement, engine/parts.ts), so that the view counts the selection once per redraw for its five figures
- * (the same rows either way: tests/unit/durations.test.ts).
+ * band, current degree, certificates class and start quarter, with how many have a diagnosis and their net days.
+ * `{ rel }` counts the selection in the statement; `DURATION_COUNTS` names the relation `durationCountsWith` shares
+ * among a view's figures (computed once per statement, engine/parts.ts), so that the view counts the selection once
+ * per redraw for its six figures (the same rows either way: tests/unit/durations.test.ts).
  */
 export type DurationSource = { rel: string } | typeof DURATION_COUNTS;
 

@@ -94,8 +94,8 @@ const FMB_CODES = `(SELECT list(code ORDER BY code) FROM (SELECT DISTINCT code F
  * `rel` (a relation with `episode_id`, `diagnosis_code`, `length_days`) with added columns:
  * `fmb_code` (the longest matching FMB code, NULL when none), `fmb_max INTEGER`, `fmb_no` (the code's number in
  * `FMB_CODES`), `over_fmb BOOLEAN` (length_days > fmb_max; NULL when no match) and `fmb_overrun INTEGER`
- * (length_days − fmb_max when over, else NULL). Requires table `fmb` (ensureFmb / installFmbSql) and `fmb_diagnoses` (the build); `rel` must be a
- * selection of `episodes`, whose diagnoses `fmb_diagnoses` holds.
+ * (length_days − fmb_max when over, else NULL). Requires table `fmb` (ensureFmb / installFmbSql) and
+ * `fmb_diagnoses` (the build); `rel` must be a selection of `episodes`, whose diagnoses `fmb_diagnoses` holds.
  */
 export function fmbEpisodesSql(rel: string): string {
   return `(SELECT e.*, m.fmb_code, m.fmb_max, m.fmb_no,

@@ -138,6 +138,7 @@ function cubeCellsSql(f: Filters): string {
  * The certificates are first aggregated over quarter, reason, group and unit (a few thousand rows), then rolled up.
  * The physician totals (reason NULL; there is no physician × reason split) are sums of the per-episode counts the
  * build keeps (episodes.ts): grouping a million certificates by physician as well would cost more than the rest.
+ * With `physicians`, those sums are read from the relation `waitPhysiciansWith` shares.
  */
 export function waitingCubeSql(f: Filters, opts: { fromCube?: boolean; physicians?: typeof WAIT_PHYSICIANS } = {}): string {
   const rel = selectionSql(f);
