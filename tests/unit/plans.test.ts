@@ -35,6 +35,8 @@ describe('PlanCache', () => {
     expect(toRows(await engine.query(first.run))).toEqual([{ n: 5, s: 35 }]);
     // The second time: no PREPARE, the same name.
     expect(cache.plan(sql)).toEqual({ before: null, run: 'EXECUTE sf_plan_1', prepared: false });
+    // A kept plan is named at once, not as a promise: the browser's engine sends it in the same turn (scoped.ts).
+    expect(cache.statement(sql, () => Promise.reject(new Error('nothing to run first')))).toBe('EXECUTE sf_plan_1');
     // New rows are counted: only the plan is kept, never an answer.
     await engine.query('INSERT INTO t VALUES (100)');
     expect(await ask(engine, cache, sql)).toEqual([{ n: 6, s: 135 }]);

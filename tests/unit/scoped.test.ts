@@ -58,4 +58,25 @@ describe('scopedEngine', () => {
     expect(log).toEqual(['start SELECT 1 AS a1 (1 running)', 'start SELECT 3 AS b1 (1 running)']);
     await base.close();
   });
+
+  it('sends the next statement before the answer before it is handed on, so that drawing it overlaps the next', async () => {
+    const base = await NodeEngine.create();
+    const log: string[] = [];
+    const slow: Engine = {
+      query: async (sql) => {
+        log.push(`sent ${sql}`);
+        await new Promise((r) => setTimeout(r, 5));
+        return base.query(sql);
+      },
+      registerFile: (name, source) => base.registerFile(name, source),
+      dropFile: (name) => base.dropFile(name),
+      close: () => base.close()
+    };
+    const e = scopedEngine(slow, () => false);
+    const first = e.query('SELECT 1 AS a').then(() => log.push('answered a'));
+    const second = e.query('SELECT 2 AS b').then(() => log.push('answered b'));
+    await Promise.all([first, second]);
+    expect(log).toEqual(['sent SELECT 1 AS a', 'sent SELECT 2 AS b', 'answered a', 'answered b']);
+    await base.close();
+  });
 });

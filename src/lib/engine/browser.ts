@@ -28,6 +28,7 @@ export class BrowserEngine implements Engine {
    * the one in progress. The tables are the database's, seen by both connections (the views write none).
    */
   private views: Promise<duckdb.AsyncDuckDBConnection> | null = null;
+  private viewsConn: duckdb.AsyncDuckDBConnection | null = null;
   /** The views' statements' plans, kept on the views' connection (a prepared statement belongs to its connection). */
   private plans = new PlanCache();
 
@@ -87,9 +88,11 @@ export class BrowserEngine implements Engine {
    */
   private async cancellable(sql: string, signal: AbortSignal): Promise<Table> {
     if (signal.aborted) throw new SupersededError();
-    this.views ??= this.db.connect().then(async (c) => { await c.query(LOCAL_ONLY); return c; });
-    const conn = await this.views;
-    const run = await this.plans.statement(sql, (batch) => conn.query(batch));
+    // Sent before the first `await` when the connection is open and the plan kept (the usual case): the caller
+    // (engine/scoped.ts) counts on the statement being in the worker when this returns.
+    const conn = this.viewsConn ?? (await this.connectViews());
+    const planned = this.plans.statement(sql, (batch) => conn.query(batch));
+    const run = typeof planned === 'string' ? planned : await planned;
     const cancel = () => { void conn.cancelSent(); };
     signal.addEventListener('abort', cancel, { once: true });
     try {
@@ -99,6 +102,12 @@ export class BrowserEngine implements Engine {
     } finally {
       signal.removeEventListener('abort', cancel);
     }
+  }
+
+  private async connectViews(): Promise<duckdb.AsyncDuckDBConnection> {
+    this.views ??= this.db.connect().then(async (c) => { await c.query(LOCAL_ONLY); return c; });
+    this.viewsConn = await this.views;
+    return this.viewsConn;
   }
 
   async registerFile(name: string, source: FileSource): Promise<string> {

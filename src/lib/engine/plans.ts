@@ -71,18 +71,21 @@ export class PlanCache {
   /**
    * The statement to send for `sql`, after `runBatch` has run what must come first (on the same connection).
    * If preparing fails, `sql` is run as it is, now and later, and fails there if it is wrong; if only letting go of
-   * old plans fails, nothing is lost.
+   * old plans fails, nothing is lost. When nothing must come first (a plan kept, or a statement not kept) the answer
+   * is given at once, not as a promise, so that the caller can send it in the same turn (engine/scoped.ts).
    */
-  async statement(sql: string, runBatch: (batch: string) => Promise<unknown>): Promise<string> {
+  statement(sql: string, runBatch: (batch: string) => Promise<unknown>): string | Promise<string> {
     const planned = this.plan(sql);
-    if (planned.before) {
-      try {
-        await runBatch(planned.before);
-      } catch {
-        if (planned.prepared) {
-          this.failed(sql);
-          return sql;
-        }
+    return planned.before === null ? planned.run : this.after(planned.before, planned, sql, runBatch);
+  }
+
+  private async after(before: string, planned: PlannedStatement, sql: string, runBatch: (batch: string) => Promise<unknown>): Promise<string> {
+    try {
+      await runBatch(before);
+    } catch {
+      if (planned.prepared) {
+        this.failed(sql);
+        return sql;
       }
     }
     return planned.run;
