@@ -76,12 +76,12 @@ export class PlanCache {
    */
   statement(sql: string, runBatch: (batch: string) => Promise<unknown>): string | Promise<string> {
     const planned = this.plan(sql);
-    return planned.before === null ? planned.run : this.after(planned.before, planned, sql, runBatch);
+    return planned.before === null ? planned.run : this.after(planned, sql, runBatch);
   }
 
-  private async after(before: string, planned: PlannedStatement, sql: string, runBatch: (batch: string) => Promise<unknown>): Promise<string> {
+  private async after(planned: PlannedStatement, sql: string, runBatch: (batch: string) => Promise<unknown>): Promise<string> {
     try {
-      await runBatch(before);
+      await runBatch(planned.before!);
     } catch {
       if (planned.prepared) {
         this.failed(sql);
