@@ -172,7 +172,11 @@ describe('summarizeMany: several selections in the same statement', () => {
       [q('2025-Q2'), q('2025-Q1'), q('2024-Q2')],
       // A year and one of its quarters (overlapping), a quarter without episodes, everything.
       [{ ...NO_FILTERS, from: '2025-01-01', to: '2025-12-31' }, q('2025-Q3'), q('1990-Q1'), NO_FILTERS],
-      [{ ...q('2025-Q2'), units: [units[0]] }, { ...q('2025-Q1'), units: [units[0]], genders: ['K'] }, { ...q('2024-Q4'), groups: ['psychiatric'] }]
+      [{ ...q('2025-Q2'), units: [units[0]] }, { ...q('2025-Q1'), units: [units[0]], genders: ['K'] }, { ...q('2024-Q4'), groups: ['psychiatric'] }],
+      // Only the periods differ (read in one pass, joined with the periods): a year and one of its quarters, a quarter
+      // without episodes, a period that is not a quarter.
+      [{ ...q('2025-Q2'), genders: ['K'] }, { ...NO_FILTERS, from: '2025-01-01', to: '2025-12-31', genders: ['K'] },
+        { ...q('1990-Q1'), genders: ['K'] }, { ...NO_FILTERS, from: '2024-11-15', to: '2025-02-10', genders: ['K'] }]
     ];
     // Sums of doubles may be added in another order when grouped by selection: equal to 12 significant digits.
     const round = (x: unknown) => JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v)));

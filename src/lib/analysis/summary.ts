@@ -3,6 +3,7 @@
  * Every number comes from SQL over the `episodes` and `cert_fact` tables built by Dataset.build().
  */
 import { z } from 'zod';
+import { dateLit } from '../sql';
 import type { Engine } from '../engine/types';
 import { queryParts } from '../engine/parts';
 import type { Dataset } from '../dataset';
@@ -69,7 +70,27 @@ const PERIOD_SPAN = 4294967296;
  * with the set's index as `period` (UNION ALL: the selections may overlap).
  */
 function stackedSelectionSql(list: Filters[], certs = false): string {
-  return `(${list.map((f, i) => `SELECT *, ${i} AS period FROM ${certs ? certSelectionSql(f) : selectionSql(f)}`).join('\nUNION ALL ')})`;
+  const select = (f: Filters) => (certs ? certSelectionSql(f) : selectionSql(f));
+  const periods = periodsOnly(list);
+  if (periods) {
+    // Selections that differ only in their periods (the report's quarters): one pass over the rows that may be in any
+    // of them, joined with the periods, instead of one pass per selection. An episode is in a period when it starts
+    // on or before the period's last day and ends on or after its first (filters.ts whereSql).
+    const [start, end] = certs ? ['ep_start_date', 'ep_end_date'] : ['start_date', 'end_date'];
+    const values = periods.map((p, i) => `(${i}, ${dateLit(p.from)}, ${dateLit(p.to)})`).join(', ');
+    const span = { ...list[0], from: periods.map((p) => p.from).sort()[0], to: periods.map((p) => p.to).sort().pop()! };
+    return `(SELECT s.*, p.period FROM ${select(span)} s
+  JOIN (VALUES ${values}) p(period, p_from, p_to) ON s.${start} <= p.p_to AND s.${end} >= p.p_from)`;
+  }
+  return `(${list.map((f, i) => `SELECT *, ${i} AS period FROM ${select(f)}`).join('\nUNION ALL ')})`;
+}
+
+/** The periods of selections that differ in nothing else, each with a first and a last day; else null. */
+function periodsOnly(list: Filters[]): { from: string; to: string }[] | null {
+  if (list.length < 2) return null;
+  const rest = (f: Filters) => JSON.stringify({ ...f, from: null, to: null });
+  const periods = list.map((f) => (f.from && f.to ? { from: f.from, to: f.to } : null));
+  return periods.every((p) => p !== null) && list.every((f) => rest(f) === rest(list[0])) ? (periods as { from: string; to: string }[]) : null;
 }
 
 /** The name of the stacked selections shared by `summarizeMany`'s figures, and the columns they read. */
