@@ -43,7 +43,7 @@ import { loadFixtures, SAMPLES } from './helpers';
 import { selectedCertificatesSql, summarize } from '../../src/lib/analysis/summary';
 import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
 import {
-  periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitsWith, SHARED_WAITS,
+  latestPeriodWaitingSql, periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitsWith, SHARED_WAITS,
   type WaitsSource,
   waitingAvailabilitySql, waitingCubeSql, usesCertCube, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, WAIT_GROUP_KEY, waitingMediansSql,
   waitingKmCurveSql, waitKmCountsWith, WAIT_KM_COUNTS, waitPhysiciansWith, WAIT_PHYSICIANS,
@@ -531,6 +531,44 @@ describe('the waiting cube from cert_cube', () => {
     expect(usesCertCube({ ...NO_FILTERS, from: '2025-01-01', to: null })).toBe(false);
     expect(usesCertCube({ ...NO_FILTERS, physicians: ['x'] })).toBe(false);
     expect(() => waitingCubeSql({ ...NO_FILTERS, to: '2025-01-01' }, { fromCube: true })).toThrow();
+    await e.close();
+  }, 60_000);
+});
+
+describe('the sentence for the latest quarter, found by the same statement', () => {
+  it('equals the figures of the latest quarter with an extension in the cube, for several filters', async () => {
+    const e = await sampleWithFacts();
+    const units = await firstUnits(e);
+    // The physician whose last extension is the earliest: a latest quarter other than the others'.
+    const [physician] = (await queryRows<{ p: string }>(e, `SELECT e.physician AS p FROM cert_fact c JOIN episodes e USING (episode_id)
+      WHERE c.is_extension AND e.physician IS NOT NULL GROUP BY 1 ORDER BY max(c.yq), 1 LIMIT 1`)).map((r) => r.p);
+    // A unit and diagnosis group whose latest certificates are all first certificates: not the latest quarter.
+    const late = await queryRows<{ u: string; g: string }>(e, `SELECT e.unit AS u, e.diagnosis_group AS g
+      FROM cert_fact c JOIN episodes e USING (episode_id) WHERE e.unit IS NOT NULL GROUP BY 1, 2
+      HAVING max(c.yq) > max(c.yq) FILTER (WHERE c.is_extension) ORDER BY 1, 2 LIMIT 1`);
+    expect(late).toHaveLength(1);
+    const list: Filters[] = [
+      NO_FILTERS,
+      { ...NO_FILTERS, units: [units[0]] },
+      { ...NO_FILTERS, genders: ['K'] },
+      { ...NO_FILTERS, units: [units[1]], groups: ['psychiatric'] },
+      { ...NO_FILTERS, units: [late[0].u], groups: [late[0].g] },
+      // Not from cert_cube: a physician chosen.
+      { ...NO_FILTERS, physicians: [physician] },
+      { ...NO_FILTERS, units: ['no such unit'] }
+    ];
+    const quarters = new Set<string | null>();
+    for (const f of list) {
+      const cube = await queryRows<WaitingCubeRow>(e, waitingCubeSql(f));
+      const period = sentencePeriod(null, null, cube.filter((c) => c.dim === 'quarter' && c.reason === null && c.extensions > 0).map((c) => c.key!));
+      const latest = await queryOne<PeriodWaitingRow>(e, latestPeriodWaitingSql(f));
+      quarters.add(period?.quarter ?? null);
+      if (period) expect(latest, JSON.stringify(f)).toEqual(await queryOne<PeriodWaitingRow>(e, periodWaitingSql(f, period.from, period.to)));
+      else expect(latest.extensions).toBe(0);
+    }
+    // Not vacuous: the latest quarter is not the same for every filter, and one filter has none.
+    expect(quarters.size).toBeGreaterThan(2);
+    expect(quarters.has(null)).toBe(true);
     await e.close();
   }, 60_000);
 });

@@ -231,6 +231,23 @@ export type PeriodWaitingRow = {
  */
 export function periodWaitingSql(f: Filters, from: string | null, to: string | null): string {
   const inPeriod = [from ? `c.start_date >= ${dateLit(from)}` : 'TRUE', to ? `c.start_date <= ${dateLit(to)}` : 'TRUE'].join(' AND ');
+  return certsInPeriodSql(f, inPeriod);
+}
+
+/**
+ * `periodWaitingSql` for the latest start quarter with an extension in the selection, the sentence's period when
+ * none is chosen (`sentencePeriod`), found in the same statement: the view asks for the sentence's figures together
+ * with the cube instead of after it. An extension's quarter is that of its certificate's start (`yq`, episodes.ts).
+ */
+export function latestPeriodWaitingSql(f: Filters): string {
+  const latest = usesCertCube(f)
+    ? `SELECT max(yq) FROM cert_cube WHERE ${whereSql(f)} AND extensions > 0`
+    : `SELECT max(yq) FROM ${certSelectionSql(f)} WHERE is_extension`;
+  return certsInPeriodSql(f, `c.yq = (${latest})`);
+}
+
+/** The sentence's figures over the selection's extensions whose certificate meets `inPeriod` (on `c`, cert_fact). */
+function certsInPeriodSql(f: Filters, inPeriod: string): string {
   // One pass: the period's extensions counted by (waiting, reason code, unit code), a few rows; the totals and the
   // top reason × unit come from those. Ties: the reason's order (its code), then the unit's (its code sorts like
   // its name; dims.ts), no unit last.
