@@ -240,10 +240,9 @@ export function periodWaitingSql(f: Filters, from: string | null, to: string | n
  * with the cube instead of after it. An extension's quarter is that of its certificate's start (`yq`, episodes.ts).
  */
 export function latestPeriodWaitingSql(f: Filters): string {
-  const latest = usesCertCube(f)
-    ? `SELECT max(yq) FROM cert_cube WHERE ${whereSql(f)} AND extensions > 0`
-    : `SELECT max(yq) FROM ${certSelectionSql(f)} WHERE is_extension`;
-  return certsInPeriodSql(f, `c.yq = (${latest})`);
+  // The quarter from the same cells as the cube's quarter rows (waitingCubeSql).
+  const cells = usesCertCube(f) ? cubeCellsSql(f) : certCellsSql(f);
+  return certsInPeriodSql(f, `c.yq = (SELECT max(yq) FROM (${cells}) WHERE extensions > 0)`);
 }
 
 /** The sentence's figures over the selection's extensions whose certificate meets `inPeriod` (on `c`, cert_fact). */
