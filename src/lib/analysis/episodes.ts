@@ -8,8 +8,10 @@
  *
  * Built for a million certificates (issue 7): duplicates are first looked for with two hash aggregates, and only
  * when there are some are the rows flagged and a de-duplicated copy made (otherwise `certificates` is a view of
- * the accepted rows); the certificate-level table is written once, by one statement; the episode attributes of
- * the last certificate are picked with a flag computed in the same window pass.
+ * the accepted rows); the window passes sort the certificates' keys only, and their results are stored once
+ * (`cert_ep_keys`) in the certificates' own order, so that `cert_ep_all` is a view joining the two by position; the
+ * episode attributes of the last certificate are picked with a flag computed in the same window pass, and the
+ * certificates are grouped into episodes on one integer (`ep_key`).
  *
  * For filter changes (issue 7), the same aggregate keeps per-episode extension, waiting-extension and referral
  * counts, and `cert_fact` keeps each certificate's facts under its integer episode_id (docs/data-model.md), so
@@ -52,7 +54,8 @@ CREATE OR REPLACE TABLE cert_dups AS
     OR row_number() OVER (PARTITION BY patient, start_date, end_date, degree, physician ORDER BY file_id, rec) > 1 AS dup
   FROM cert_rows;
 CREATE OR REPLACE TABLE cert_dedup AS
-  SELECT c.* FROM cert_rows c ANTI JOIN (SELECT file_id, rec FROM cert_dups WHERE dup) d USING (file_id, rec);
+  SELECT c.* FROM cert_rows c ANTI JOIN (SELECT file_id, rec FROM cert_dups WHERE dup) d USING (file_id, rec)
+  ORDER BY file_id, rec;
 CREATE OR REPLACE VIEW certificates AS SELECT * FROM cert_dedup;` : `
 CREATE OR REPLACE TABLE cert_dups (file_id INTEGER, rec INTEGER, dup BOOLEAN);
 CREATE OR REPLACE VIEW certificates AS SELECT * FROM cert_rows;
@@ -77,37 +80,49 @@ SELECT file_id, CAST(count(*) AS INTEGER) AS n FROM (
 SELECT strftime(max(d), '%Y-%m-%d') AS d FROM (
   SELECT max(start_date) AS d FROM certificates UNION ALL SELECT max(start_date) FROM episode_input)`;
 
-  // cert_ep_all: every certificate with its place in its episode, written once (two window passes over the
-  // patient's certificates, one statement). is_last marks an episode's last certificate; `cert_ep` shows the
-  // table without it (docs/data-model.md). `episodes` is numbered, and so stored, in start-quarter, unit, physician
+  // The certificates' places in their episodes are worked out on their keys only (`cert_ep_keys`: two window passes
+  // over the patient's certificates, which then sort a few integers per row instead of every certificate column),
+  // and stored in the certificates' own order (file_id, rec). `cert_ep_all` puts them next to the certificates by
+  // position (POSITIONAL JOIN, no hash join): both relations list the same rows in the same order. Should that ever
+  // not hold, `ep_key` raises an error rather than give a wrong episode. is_last marks an episode's last
+  // certificate, ep_key names the episode by its first certificate's (file_id, rec); `cert_ep` shows the view
+  // without them (docs/data-model.md). `episodes` is numbered, and so stored, in start-quarter, unit, physician
   // order: a filter on a period, a unit or a physician then reads runs of rows, which DuckDB's zone maps skip or
   // scan cheaply (docs/performance.md). Nothing depends on that order but speed.
   const episodes = `
-CREATE OR REPLACE TABLE cert_ep_all AS
+CREATE OR REPLACE TABLE cert_ep_keys AS
 WITH w AS (
-  SELECT *,
+  SELECT patient, file_id, rec, start_date,
     row_number() OVER p AS seq,
     max(end_date) OVER (p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max
   FROM certificates
   WINDOW p AS (PARTITION BY patient ORDER BY start_date, end_date, file_id, rec)
 ), s AS (
-  SELECT *,
-    CASE WHEN prev_max IS NULL OR start_date > prev_max + ${gap} + 1 THEN 1 ELSE 0 END AS new_ep,
-    greatest(0, date_diff('day', greatest(start_date, coalesce(prev_max + 1, start_date)), end_date) + 1) AS new_days,
-    greatest(0, date_diff('day', greatest(start_date, coalesce(prev_max + 1, start_date)), least(end_date, ${asOf})) + 1) AS new_days_asof
+  SELECT *, CASE WHEN prev_max IS NULL OR start_date > prev_max + ${gap} + 1 THEN 1 ELSE 0 END AS new_ep
   FROM w
 )
-SELECT *,
+SELECT file_id, rec, seq, prev_max, new_ep,
   sum(new_ep) OVER q AS ep_no,
-  coalesce(lead(new_ep) OVER q, 1) = 1 AS is_last
+  coalesce(lead(new_ep) OVER q, 1) = 1 AS is_last,
+  last_value(CASE WHEN new_ep = 1 THEN CAST(file_id AS BIGINT) * 4294967296 + rec END IGNORE NULLS) OVER q AS ep_key
 FROM s
-WINDOW q AS (PARTITION BY patient ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
-CREATE OR REPLACE VIEW cert_ep AS SELECT * EXCLUDE (is_last) FROM cert_ep_all;
+WINDOW q AS (PARTITION BY patient ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+ORDER BY file_id, rec;
+CREATE OR REPLACE VIEW cert_ep_all AS
+SELECT c.*, k.seq, k.prev_max, k.new_ep,
+  greatest(0, date_diff('day', greatest(c.start_date, coalesce(k.prev_max + 1, c.start_date)), c.end_date) + 1) AS new_days,
+  greatest(0, date_diff('day', greatest(c.start_date, coalesce(k.prev_max + 1, c.start_date)), least(c.end_date, ${asOf})) + 1) AS new_days_asof,
+  k.ep_no, k.is_last,
+  CASE WHEN k.file_id = c.file_id AND k.rec = c.rec THEN k.ep_key
+    ELSE error('cert_ep_all: the certificates and their episode keys are not in the same order') END AS ep_key
+FROM certificates c POSITIONAL JOIN cert_ep_keys k;
+CREATE OR REPLACE VIEW cert_ep AS SELECT * EXCLUDE (is_last, ep_key) FROM cert_ep_all;
 ${dimTablesSql(`(SELECT unit, physician, diagnosis FROM cert_ep_all WHERE is_last
   UNION ALL SELECT unit, physician, diagnosis FROM episode_input)`)}
-CREATE OR REPLACE TABLE episodes AS
-WITH from_certs AS (
-  SELECT patient, ep_no,
+-- The certificates' episodes, grouped into a table first: DuckDB gives a POSITIONAL JOIN no size estimate (0 rows),
+-- and would then build the hash tables of the episodes statement's joins with the dimension tables on the episodes.
+CREATE OR REPLACE TEMP TABLE ep_from_certs AS
+  SELECT any_value(patient) AS patient, any_value(ep_no) AS ep_no,
     min(start_date) AS start_date,
     max(end_date) AS end_date,
     CAST(sum(new_days) AS INTEGER) AS length_days,
@@ -128,8 +143,9 @@ WITH from_certs AS (
     CAST(count(extension_reason) AS INTEGER) AS reasons,
     ${certClassCodeSql('count(*)')} AS cert_class_code,
     'certificates' AS shape
-  FROM cert_ep_all GROUP BY patient, ep_no
-), from_episodes AS (
+  FROM cert_ep_all GROUP BY ep_key;
+CREATE OR REPLACE TABLE episodes AS
+WITH from_certs AS (SELECT * FROM ep_from_certs), from_episodes AS (
   SELECT patient, CAST(rec AS BIGINT) AS ep_no, start_date,
     coalesce(end_date, start_date + CAST(coalesce(length, date_diff('day', start_date, ${asOf}) + 1) - 1 AS INTEGER)) AS end_date,
     CAST(coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1) AS INTEGER) AS length_days,
@@ -159,6 +175,7 @@ SELECT CAST(row_number() OVER (ORDER BY year(x.start_date), quarter(x.start_date
   ${codes.columns}
 FROM x
 ${codes.joins};
+DROP TABLE ep_from_certs;
 ${FMB_DIAGNOSES_SQL}
 DROP TABLE IF EXISTS cert_fact;
 DROP TABLE IF EXISTS cert_waits;
@@ -168,6 +185,10 @@ DROP TABLE IF EXISTS wait_days;`;
 
   // Written on first use (Dataset.ensureCertFacts), not by the build: the overview does not need it.
   const certFacts = `
+-- Every certificate has its episode, so the LEFT JOIN is an inner one; it is written so, with the optimiser's choice
+-- of the hash table's side turned off for it, so that the table is built on the episodes: DuckDB gives the
+-- certificates' POSITIONAL JOIN (cert_ep_all) no size estimate, and would build it on the million certificates.
+SET disabled_optimizers = 'build_side_probe_side';
 CREATE OR REPLACE TABLE cert_fact AS
 SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reason,
   ${reasonCodeSql('c.extension_reason')} AS reason_code,
@@ -181,7 +202,8 @@ SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reas
   -- a filter on this table, not a join with the selected episodes.
   e.start_date AS ep_start_date, e.end_date AS ep_end_date, e.unit_code, e.physician_code, e.group_code,
   e.gender_code, e.age_code
-FROM cert_ep_all c JOIN episodes e ON e.shape = 'certificates' AND e.patient = c.patient AND e.ep_no = c.ep_no;
+FROM cert_ep_all c LEFT JOIN episodes e ON e.shape = 'certificates' AND e.patient = c.patient AND e.ep_no = c.ep_no;
+RESET disabled_optimizers;
 -- The waits of the certificates (waiting.ts): one row per episode and referral date, with the care start and cause
 -- of its last certificate; and the covered day segments of the episodes that have one. About a tenth of the rows of
 -- cert_fact: a selection's waits are then a join of these with the selected episodes, not two scans of cert_fact.
