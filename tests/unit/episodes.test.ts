@@ -62,6 +62,24 @@ describe('merge rule', () => {
     expect((await episodes()).filter((e) => e.patient === 'A')).toHaveLength(1);
   });
 
+  it('cert_ep_all puts each certificate next to its own episode keys, and refuses to answer when they are out of line', async () => {
+    await ds.build({ gap: 5, asOf: '2025-06-30' });
+    const rows = await queryRows<{ patient: string; rec: number; seq: number; ep_no: number; is_last: boolean; first_rec: number }>(engine,
+      `SELECT patient, rec, seq, ep_no, is_last, CAST(ep_key % 4294967296 AS INTEGER) AS first_rec FROM cert_ep_all WHERE patient = 'D' ORDER BY seq`);
+    // D's rows are records 8, 9, 10 of the file; sorted by start: 8 (03-01), 9 (03-02), 10 (04-05), one episode from 8
+    expect(rows).toEqual([
+      { patient: 'D', rec: 8, seq: 1, ep_no: 1, is_last: false, first_rec: 8 },
+      { patient: 'D', rec: 9, seq: 2, ep_no: 1, is_last: false, first_rec: 8 },
+      { patient: 'D', rec: 10, seq: 3, ep_no: 1, is_last: true, first_rec: 8 }
+    ]);
+    // The keys one row out of line (as if the two orders differed): reading the episode key raises an error.
+    await engine.query(`CREATE TEMP TABLE keys_copy AS SELECT * FROM cert_ep_keys;
+      DELETE FROM cert_ep_keys WHERE rec = (SELECT min(rec) FROM cert_ep_keys)`);
+    await expect(engine.query(`SELECT count(ep_key) FROM cert_ep_all`)).rejects.toThrow(/not in the same order/);
+    await engine.query(`DELETE FROM cert_ep_keys; INSERT INTO cert_ep_keys SELECT * FROM keys_copy; DROP TABLE keys_copy`);
+    expect(await queryRows(engine, `SELECT count(ep_key) AS n FROM cert_ep_all`)).toEqual([{ n: 10 }]);
+  });
+
   it('refuses a gap outside 0–90', async () => {
     await expect(ds.build({ gap: 91 })).rejects.toThrow();
   });
