@@ -402,8 +402,7 @@ ORDER BY g.diagnosis_group`;
  * - `waits`: one row per wait — episode_id, referral_date, care_start_date, cause (waiting_cause or NULL),
  *   given_days (waiting_days of an episode-file row without a referral date, else NULL), the episode's ongoing,
  *   shape, start_date, end_date and length_days, a / b (the waiting interval, inclusive; b < a when empty), started
- *   (care started on or before as_of), wait_len (days from referral to care start when started), waiting_now;
- * - `wseg`: the covered day segments (disjoint) of the episodes with a dated wait.
+ *   (care started on or before as_of), wait_len (days from referral to care start when started), waiting_now.
  */
 function waitsBaseCte(rel: string, asOf: string): string {
   const d = dateLit(asOf);
@@ -433,9 +432,10 @@ function waitsBaseCte(rel: string, asOf: string): string {
   FROM (SELECT episode_id, referral_date, care_start_date, cause, CAST(NULL AS INTEGER) AS given_days FROM wcert
         UNION ALL SELECT * FROM wep) w
   JOIN wsel s ON s.episode_id = w.episode_id
-), ${wsegCte('waits')}`;
+)`;
 }
 
+/** `wseg`: the covered day segments (disjoint) of the episodes of `waits` with a dated wait. */
 function wsegCte(waits: string): string {
   return `wseg AS (
   SELECT g.episode_id, g.s, g.e
@@ -478,24 +478,25 @@ const WAITS_DAYS_CTE = (() => {
 export type WaitsSource = { rel: string; asOf: string } | typeof SHARED_WAITS;
 
 /**
- * The names of the shared relations `waitsWith` defines: the waits, their episodes' covered day segments, and the
- * days their islands cover (the rows of `wait_days` for these episodes).
+ * The names of the shared relations `waitsWith` defines: the waits, and the days their islands cover (the rows of
+ * `wait_days` for these episodes).
  */
-export const SHARED_WAITS = { waits: 'sf_waits', wseg: 'sf_wseg', wdays: 'sf_wdays' } as const;
+export const SHARED_WAITS = { waits: 'sf_waits', wdays: 'sf_wdays' } as const;
 
 /**
- * `SHARED_WAITS` of a selection and as_of, as the shared relations of `partsSql` (the waits, their segments, their
- * days). `builtAsOf` is the as_of of the build, for which `wait_days` holds every episode's days (written with
- * cert_fact): when it is `asOf`, the days are read from there; otherwise they are computed from the waits.
+ * `SHARED_WAITS` of a selection and as_of, as the shared relations of `partsSql` (the waits and their days).
+ * `builtAsOf` is the as_of of the build, for which `wait_days` holds every episode's days (written with cert_fact):
+ * when it is `asOf`, the days are read from there; otherwise they are computed from the waits and their episodes'
+ * covered day segments, which are then only formed for that (a shared relation is computed even when nothing
+ * reads it).
  */
 export function waitsWith(rel: string, asOf: string, builtAsOf: string | null = null): Record<string, string> {
   const days = builtAsOf === asOf
     ? `SELECT d.* FROM wait_days d SEMI JOIN (SELECT DISTINCT episode_id FROM ${SHARED_WAITS.waits}) w ON w.episode_id = d.episode_id`
-    : `WITH waits AS (SELECT * FROM ${SHARED_WAITS.waits}), wseg AS (SELECT * FROM ${SHARED_WAITS.wseg}), ${WAITS_DAYS_CTE}
+    : `WITH waits AS (SELECT * FROM ${SHARED_WAITS.waits}), ${wsegCte('waits')}, ${WAITS_DAYS_CTE}
   ${WAIT_DAYS_ROWS}`;
   return {
     [SHARED_WAITS.waits]: `WITH ${waitsBaseCte(rel, asOf)} SELECT * FROM waits`,
-    [SHARED_WAITS.wseg]: `WITH ${wsegCte(SHARED_WAITS.waits)} SELECT * FROM wseg`,
     [SHARED_WAITS.wdays]: days
   };
 }
@@ -508,7 +509,7 @@ export function waitsWith(rel: string, asOf: string, builtAsOf: string | null = 
  */
 export function waitDaysTableSql(asOf: string): string {
   return `CREATE OR REPLACE TABLE wait_days AS
-WITH ${waitsBaseCte('episodes', asOf)}, ${WAITS_DAYS_CTE}
+WITH ${waitsBaseCte('episodes', asOf)}, ${wsegCte('waits')}, ${WAITS_DAYS_CTE}
 ${WAIT_DAYS_ROWS};`;
 }
 
@@ -516,10 +517,10 @@ ${WAIT_DAYS_ROWS};`;
 const WAIT_DAYS_ROWS = `SELECT episode_id, CAST(NULL AS VARCHAR) AS cause, days, TRUE AS whole FROM wdays_ep
 UNION ALL SELECT episode_id, cause, days, FALSE FROM wdays_cause`;
 
-/** WITH clause (no leading WITH) defining `waits`, `wseg`, the islands and the days, from either source. */
+/** WITH clause (no leading WITH) defining `waits` and the days (`wdays_ep`, `wdays_cause`), from either source. */
 function waitsCte(src: WaitsSource): string {
-  if ('rel' in src) return `${waitsBaseCte(src.rel, src.asOf)}, ${WAITS_DAYS_CTE}`;
-  return `waits AS (SELECT * FROM ${src.waits}), wseg AS (SELECT * FROM ${src.wseg}),
+  if ('rel' in src) return `${waitsBaseCte(src.rel, src.asOf)}, ${wsegCte('waits')}, ${WAITS_DAYS_CTE}`;
+  return `waits AS (SELECT * FROM ${src.waits}),
 wdays_ep AS (SELECT episode_id, days FROM ${src.wdays} WHERE whole),
 wdays_cause AS (SELECT episode_id, cause, days FROM ${src.wdays} WHERE NOT whole)`;
 }
