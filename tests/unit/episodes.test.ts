@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { NodeEngine } from '../../src/lib/engine/node';
-import { queryRows } from '../../src/lib/engine/rows';
+import { queryOne, queryRows } from '../../src/lib/engine/rows';
 import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
 import { summarize } from '../../src/lib/analysis/summary';
+import { buildEpisodesSql } from '../../src/lib/analysis/episodes';
 import { bytesInput, SAMPLES } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -207,4 +208,30 @@ describe('certificate facts (cert_fact, written on first use; per-episode extens
       await engine.close();
     }
   });
+});
+
+describe('looking for duplicates before de-duplicating', () => {
+  const HEAD = 'certificate_id,patient_id,start_date,end_date,degree,physician';
+  const cases: [string, string[], boolean][] = [
+    ['all distinct, some ids and physicians blank', ['C1,A,2025-01-01,2025-01-10,100,D1', ',A,2025-02-01,2025-02-10,100,', ',B,2025-02-01,2025-02-10,100,'], false],
+    // Counting distinct values with the blank ids among them would miss this pair.
+    ['one id twice, next to blank ids', ['C1,A,2025-01-01,2025-01-10,100,D1', 'C1,B,2025-03-01,2025-03-10,50,D2', ',C,2025-01-01,2025-01-10,100,D1', ',D,2025-01-01,2025-01-10,100,D1'], true],
+    ['the same patient, dates, degree and blank physician twice', [',A,2025-02-01,2025-02-10,100,', ',A,2025-02-01,2025-02-10,100,'], true],
+    ['the same patient and dates with another degree', [',A,2025-02-01,2025-02-10,100,D1', ',A,2025-02-01,2025-02-10,50,D1'], false]
+  ];
+  for (const [name, rows, expected] of cases) {
+    it(`${name}: ${expected ? 'found' : 'none'}, as the de-duplication counts them`, async () => {
+      const engine = await NodeEngine.create();
+      try {
+        const ds = new Dataset(engine, 'salt');
+        await ds.addFile(bytesInput('d.csv', enc([HEAD, ...rows].join('\n') + '\n')));
+        const has = await queryOne<{ certificates: boolean; episodes: boolean }>(engine, buildEpisodesSql({ gap: 5 }).duplicateCheck);
+        expect(has).toEqual({ certificates: expected, episodes: false });
+        await ds.build({ gap: 5 });
+        expect(ds.files[0].duplicates > 0).toBe(expected);
+      } finally {
+        await engine.close();
+      }
+    });
+  }
 });

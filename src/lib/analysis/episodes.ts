@@ -6,7 +6,7 @@
  * - gender, unit, physician, diagnosis and current degree from the LAST certificate; age = max.
  * Episode files (shape B) are taken as they are. One window pass computes both the split and the new days.
  *
- * Built for a million certificates (issue 7): duplicates are first looked for with two hash aggregates, and only
+ * Built for a million certificates (issue 7): duplicates are first looked for by counting hashes, and only
  * when there are some are the rows flagged and a de-duplicated copy made (otherwise `certificates` is a view of
  * the accepted rows); the window passes sort the certificates' keys only, and their results are stored once
  * (`cert_ep_keys`) in the certificates' own order, so that `cert_ep_all` is a view joining the two by position; the
@@ -40,11 +40,15 @@ export function buildEpisodesSql(o: { gap: number; asOf?: string | null }) {
   const codes = codeColumnsSql('x');
 
   // A row occurring twice counts once: same certificate id, or the same patient, dates, degree and physician.
+  // Whether there is any is asked of the values' hashes (integers, counted about twice as fast as the strings):
+  // distinct hashes mean distinct values, and two values with one hash, however unlikely, only send the rows to the
+  // exact de-duplication below, which finds no duplicate then. NULLs hash alike, as GROUP BY puts them together.
+  const tuple = 'hash(patient, start_date, end_date, degree, physician)';
   const duplicateCheck = `
 SELECT
-  EXISTS (SELECT 1 FROM cert_rows WHERE certificate_id IS NOT NULL GROUP BY certificate_id HAVING count(*) > 1)
-  OR EXISTS (SELECT 1 FROM cert_rows GROUP BY patient, start_date, end_date, degree, physician HAVING count(*) > 1) AS certificates,
-  EXISTS (SELECT 1 FROM episode_rows GROUP BY patient, start_date, end_date, degree, physician HAVING count(*) > 1) AS episodes`;
+  (SELECT count(DISTINCT hash(certificate_id)) FILTER (WHERE certificate_id IS NOT NULL) < count(certificate_id) FROM cert_rows)
+  OR (SELECT count(DISTINCT ${tuple}) < count(*) FROM cert_rows) AS certificates,
+  (SELECT count(DISTINCT ${tuple}) < count(*) FROM episode_rows) AS episodes`;
   /** The de-duplication, given which kinds of rows have duplicates (from duplicateCheck). */
   const dedupe = (has: { certificates: boolean; episodes: boolean }) => `
 ${has.certificates ? `
