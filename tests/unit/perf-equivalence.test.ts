@@ -97,6 +97,7 @@ import { join } from 'node:path';
 import { Dataset } from '../../src/lib/dataset';
 import { fileFromPath } from '../../src/lib/node-input';
 import { ReferenceDataset } from './perf-reference/dataset';
+import { episodeOrderSql } from '../../src/lib/analysis/episodes';
 
 const ROOT = join(__dirname, '..', '..');
 const projectCsv = [
@@ -213,13 +214,20 @@ async function columnsOf(ref: NodeEngine, table: string): Promise<string> {
 
 /**
  * `episode_id` is numbered in another order than the reference's on purpose (start quarter, unit, physician first,
- * so that the table is stored in that order: docs/performance.md); it must still number the episodes 1…n.
+ * so that the table is stored in that order: docs/performance.md); it must still number the episodes 1…n, in that
+ * order (each episode's sort key not below the one before it; ties may take either number), and the table must be
+ * stored in it (the rows in episode_id order as a scan reads them).
  */
 async function expectEpisodeIds(e: NodeEngine, label: string): Promise<void> {
   const r = await queryRows<{ n: number; ids: number; lo: number; hi: number }>(e,
     `SELECT count(*) AS n, count(DISTINCT episode_id) AS ids, min(episode_id) AS lo, max(episode_id) AS hi FROM episodes`);
   const { n } = r[0];
   expect(r[0], `episode_id ${label}`).toEqual({ n, ids: n, lo: n ? 1 : null, hi: n ? n : null });
+  const order = await queryRows<{ numbered: boolean | null; stored: boolean | null }>(e, `
+    WITH k AS (SELECT episode_id, rowid + 1 AS pos,
+      row_number() OVER (ORDER BY ${episodeOrderSql()}, episode_id) AS by_key FROM episodes)
+    SELECT bool_and(episode_id = by_key) AS numbered, bool_and(episode_id = pos) AS stored FROM k`);
+  expect(order[0], `episode_id order ${label}`).toEqual({ numbered: n ? true : null, stored: n ? true : null });
 }
 
 async function dump(e: NodeEngine, table: string, cols: string): Promise<unknown[]> {

@@ -32,6 +32,12 @@ export interface BuildOptions {
 
 export const DEFAULT_GAP = 5;
 
+/** The order `episodes` is numbered (episode_id) and stored in, as an ORDER BY list of the columns of `alias`. */
+export function episodeOrderSql(alias = ''): string {
+  const a = alias ? `${alias}.` : '';
+  return `year(${a}start_date), quarter(${a}start_date), ${a}unit, ${a}physician, ${a}shape, ${a}patient, ${a}start_date`;
+}
+
 export function buildEpisodesSql(o: { gap: number; asOf?: string | null }) {
   if (!Number.isInteger(o.gap) || o.gap < 0 || o.gap > 90) throw new Error(`gap must be 0–90 days, got ${o.gap}`);
   const gap = intLit(o.gap);
@@ -91,8 +97,10 @@ SELECT strftime(max(d), '%Y-%m-%d') AS d FROM (
   // not hold, `ep_key` raises an error rather than give a wrong episode. is_last marks an episode's last
   // certificate, ep_key names the episode by its first certificate's (file_id, rec); `cert_ep` shows the view
   // without them (docs/data-model.md). `episodes` is numbered, and so stored, in start-quarter, unit, physician
-  // order: a filter on a period, a unit or a physician then reads runs of rows, which DuckDB's zone maps skip or
-  // scan cheaply (docs/performance.md). Nothing depends on that order but speed.
+  // order (episodeOrderSql): a filter on a period, a unit or a physician then reads runs of rows, which DuckDB's zone
+  // maps skip or scan cheaply (docs/performance.md). Nothing depends on that order but speed. The rows are sorted
+  // once and numbered as they come (row_number() OVER () keeps its input's order): a third faster than numbering
+  // them by a window with that ORDER BY, which sorts every column of the episodes too.
   const episodes = `
 CREATE OR REPLACE TABLE cert_ep_keys AS
 WITH w AS (
@@ -174,11 +182,13 @@ WITH from_certs AS (SELECT * FROM ep_from_certs), from_episodes AS (
     strftime(start_date, '%Y') || '-Q' || CAST(quarter(start_date) AS VARCHAR) AS start_quarter
   FROM (SELECT * FROM from_certs UNION ALL BY NAME SELECT * FROM from_episodes) e
 )
-SELECT CAST(row_number() OVER (ORDER BY year(x.start_date), quarter(x.start_date), x.unit, x.physician, x.shape, x.patient, x.start_date) AS INTEGER) AS episode_id,
-  x.*,
-  ${codes.columns}
-FROM x
-${codes.joins};
+SELECT CAST(row_number() OVER () AS INTEGER) AS episode_id, * FROM (
+  SELECT x.*,
+    ${codes.columns}
+  FROM x
+  ${codes.joins}
+  ORDER BY ${episodeOrderSql('x')}
+);
 DROP TABLE ep_from_certs;
 ${FMB_DIAGNOSES_SQL}
 DROP TABLE IF EXISTS cert_fact;
