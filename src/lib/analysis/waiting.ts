@@ -487,8 +487,7 @@ export const SHARED_WAITS = { waits: 'sf_waits', wdays: 'sf_wdays' } as const;
  * `SHARED_WAITS` of a selection and as_of, as the shared relations of `partsSql` (the waits and their days).
  * `builtAsOf` is the as_of of the build, for which `wait_days` holds every episode's days (written with cert_fact):
  * when it is `asOf`, the days are read from there; otherwise they are computed from the waits and their episodes'
- * covered day segments, which are then only formed for that (a shared relation is computed even when nothing
- * reads it).
+ * covered day segments, which only that computation reads.
  */
 export function waitsWith(rel: string, asOf: string, builtAsOf: string | null = null): Record<string, string> {
   const days = builtAsOf === asOf
