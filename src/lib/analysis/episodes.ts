@@ -4,7 +4,8 @@
  *   start > (latest end so far) + gap + 1;
  * - length = distinct calendar days covered (gaps not counted, overlaps once);
  * - gender, unit, physician, diagnosis and current degree from the LAST certificate; age = max.
- * Episode files (shape B) are taken as they are. One window pass computes both the split and the new days.
+ * Episode files (shape B) are taken as they are. Each certificate's new days (those not covered by an earlier
+ * certificate of the patient) follow from the latest end before it, which the first window pass computes.
  *
  * Built for a million certificates (issue 7): duplicates are first looked for by counting hashes, and only
  * when there are some are the rows flagged and a de-duplicated copy made (otherwise `certificates` is a view of
