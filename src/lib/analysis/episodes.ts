@@ -45,24 +45,27 @@ export function buildEpisodesSql(o: { gap: number; asOf?: string | null }) {
   const asOf = o.asOf ? dateLit(o.asOf) : 'NULL';
   const isWaiting = isWaitingReasonSql('extension_reason');
   const codes = codeColumnsSql('x');
+  // A certificate's (c) first day not covered by an earlier certificate of the patient, whose latest end is prevMax.
+  const newFrom = (prevMax: string) => `greatest(c.start_date, coalesce(${prevMax} + 1, c.start_date))`;
 
-  // A row occurring twice counts once: same certificate id, or the same patient, dates, degree and physician.
+  // A row occurring twice counts once: same certificate id, or the same patient, dates, degree and physician
+  // (`same`, the key of both the check and the de-duplication).
   // Whether there is any is asked of the values' hashes (integers, counted about twice as fast as the strings):
   // distinct hashes mean distinct values, and two values with one hash, however unlikely, only send the rows to the
-  // exact de-duplication below, which finds no duplicate then. NULLs hash alike, as GROUP BY puts them together.
-  const tuple = 'hash(patient, start_date, end_date, degree, physician)';
+  // exact de-duplication below, which finds no duplicate then. NULLs hash alike, as PARTITION BY puts them together.
+  const same = 'patient, start_date, end_date, degree, physician';
   const duplicateCheck = `
 SELECT
   (SELECT count(DISTINCT hash(certificate_id)) FILTER (WHERE certificate_id IS NOT NULL) < count(certificate_id) FROM cert_rows)
-  OR (SELECT count(DISTINCT ${tuple}) < count(*) FROM cert_rows) AS certificates,
-  (SELECT count(DISTINCT ${tuple}) < count(*) FROM episode_rows) AS episodes`;
+  OR (SELECT count(DISTINCT hash(${same})) < count(*) FROM cert_rows) AS certificates,
+  (SELECT count(DISTINCT hash(${same})) < count(*) FROM episode_rows) AS episodes`;
   /** The de-duplication, given which kinds of rows have duplicates (from duplicateCheck). */
   const dedupe = (has: { certificates: boolean; episodes: boolean }) => `
 ${has.certificates ? `
 CREATE OR REPLACE TABLE cert_dups AS
   SELECT file_id, rec,
     (certificate_id IS NOT NULL AND row_number() OVER (PARTITION BY certificate_id ORDER BY file_id, rec) > 1)
-    OR row_number() OVER (PARTITION BY patient, start_date, end_date, degree, physician ORDER BY file_id, rec) > 1 AS dup
+    OR row_number() OVER (PARTITION BY ${same} ORDER BY file_id, rec) > 1 AS dup
   FROM cert_rows;
 CREATE OR REPLACE TABLE cert_dedup AS
   SELECT c.* FROM cert_rows c ANTI JOIN (SELECT file_id, rec FROM cert_dups WHERE dup) d USING (file_id, rec)
@@ -74,7 +77,7 @@ DROP TABLE IF EXISTS cert_dedup;`}
 ${has.episodes ? `
 CREATE OR REPLACE TABLE ep_dups AS
   SELECT file_id, rec,
-    row_number() OVER (PARTITION BY patient, start_date, end_date, degree, physician ORDER BY file_id, rec) > 1 AS dup
+    row_number() OVER (PARTITION BY ${same} ORDER BY file_id, rec) > 1 AS dup
   FROM episode_rows;
 CREATE OR REPLACE TABLE episode_dedup AS
   SELECT e.* FROM episode_rows e ANTI JOIN (SELECT file_id, rec FROM ep_dups WHERE dup) d USING (file_id, rec);
@@ -123,8 +126,8 @@ WINDOW q AS (PARTITION BY patient ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING 
 ORDER BY file_id, rec;
 CREATE OR REPLACE VIEW cert_ep_all AS
 SELECT c.*, k.seq, k.prev_max, k.new_ep,
-  greatest(0, date_diff('day', greatest(c.start_date, coalesce(k.prev_max + 1, c.start_date)), c.end_date) + 1) AS new_days,
-  greatest(0, date_diff('day', greatest(c.start_date, coalesce(k.prev_max + 1, c.start_date)), least(c.end_date, ${asOf})) + 1) AS new_days_asof,
+  greatest(0, date_diff('day', ${newFrom('k.prev_max')}, c.end_date) + 1) AS new_days,
+  greatest(0, date_diff('day', ${newFrom('k.prev_max')}, least(c.end_date, ${asOf})) + 1) AS new_days_asof,
   k.ep_no, k.is_last,
   CASE WHEN k.file_id = c.file_id AND k.rec = c.rec THEN k.ep_key
     ELSE error('cert_ep_all: the certificates and their episode keys are not in the same order') END AS ep_key
@@ -211,7 +214,7 @@ SELECT e.episode_id, c.seq, c.start_date, c.end_date, c.degree, c.extension_reas
   c.new_ep = 0 AND ${isWaiting} AS is_waiting,
   (date_diff('day', c.start_date, c.end_date) + 1) * c.degree / 100.0 AS net,
   CAST(year(c.start_date) * 10 + quarter(c.start_date) AS INTEGER) AS yq,
-  greatest(c.start_date, coalesce(c.prev_max + 1, c.start_date)) AS new_from,
+  ${newFrom('c.prev_max')} AS new_from,
   c.referral_date, c.care_start_date, c.waiting_cause,
   -- The episode's columns that the filters test (filters.ts certSelectionSql): a selection's certificates are then
   -- a filter on this table, not a join with the selected episodes.
