@@ -43,7 +43,7 @@ import { loadFixtures, SAMPLES } from './helpers';
 import { selectedCertificatesSql, summarize } from '../../src/lib/analysis/summary';
 import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
 import {
-  latestPeriodWaitingSql, periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitsWith, SHARED_WAITS,
+  latestPeriodWaitingSql, periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitSelectionSql, waitsWith, SHARED_WAITS,
   type WaitsSource,
   waitingAvailabilitySql, waitingCubeSql, usesCertCube, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, WAIT_GROUP_KEY, waitingMediansSql,
   waitingKmCurveSql, waitKmCountsWith, WAIT_KM_COUNTS, waitPhysiciansWith, WAIT_PHYSICIANS,
@@ -480,6 +480,14 @@ async function sampleWithFacts() {
   return engine;
 }
 
+/** The sample data, wait-certs.csv and wait-rehab.csv (both shapes) built with cert_fact; its as_of and two units. */
+async function bothShapesWithFacts() {
+  const { engine: e, ds } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'), join(FIX, 'wait-rehab.csv'));
+  await ds.build({ gap: 5 });
+  await ds.ensureCertFacts();
+  return { e, asOf: ds.built!.asOf, units: await firstUnits(e) };
+}
+
 describe('cert_waits and cert_wait_segments', () => {
   it('hold the waits and day segments that the figures would otherwise read from cert_fact', async () => {
     const e = await sampleWithFacts();
@@ -600,11 +608,7 @@ describe('the waiting view’s Kaplan–Meier figures from one count of the sele
 
 describe('wait_days', () => {
   it('gives the referral figures computed from the waits, for several filters', async () => {
-    const { engine: e, ds } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(FIX, 'wait-certs.csv'), join(FIX, 'wait-rehab.csv'));
-    await ds.build({ gap: 5 });
-    await ds.ensureCertFacts();
-    const asOf = ds.built!.asOf;
-    const units = await firstUnits(e);
+    const { e, asOf, units } = await bothShapesWithFacts();
     const list: Filters[] = [
       NO_FILTERS, { ...NO_FILTERS, genders: ['M'] }, { ...NO_FILTERS, units: [units[0], ''] },
       { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }, { ...NO_FILTERS, units: ['no such unit'] }
@@ -619,6 +623,34 @@ describe('wait_days', () => {
     // Not vacuous: the episodes have waits with days, and the filters select different ones.
     expect(days.size).toBeGreaterThan(3);
     expect((await queryRows<{ n: number }>(e, `SELECT count(*) AS n FROM wait_days WHERE days > 0`))[0].n).toBeGreaterThan(10);
+    await e.close();
+  }, 60_000);
+});
+
+describe('wait_episodes', () => {
+  it('holds the episodes that can have a wait: the waits of a selection read from it are those of the whole selection', async () => {
+    const { e, asOf, units } = await bothShapesWithFacts();
+    const list: Filters[] = [
+      NO_FILTERS, { ...NO_FILTERS, genders: ['K'] }, { ...NO_FILTERS, units: [units[0], ''] },
+      { ...NO_FILTERS, groups: ['psychiatric', 'musculoskeletal'] },
+      { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }, { ...NO_FILTERS, units: ['no such unit'] }
+    ];
+    const waits = new Set<number>();
+    for (const f of list) {
+      const label = JSON.stringify(f);
+      for (const sql of [referralTotalsSql, referralByCauseSql, referralHistogramSql]) {
+        expect(await referral(e, sql, waitSelectionSql(f), asOf, asOf), label)
+          .toEqual(await referral(e, sql, selectionSql(f), asOf, asOf));
+      }
+      waits.add((await referral<ReferralTotalsRow>(e, referralTotalsSql, waitSelectionSql(f), asOf, asOf))[0].waits);
+    }
+    // Not vacuous: the filters select different waits, of both shapes, and the table is a small part of the episodes.
+    expect(waits.size).toBeGreaterThan(3);
+    const n = await queryOne<{ all: number; wait: number; files: number }>(e, `SELECT (SELECT count(*) FROM episodes) AS all,
+      (SELECT count(*) FROM wait_episodes) AS wait, (SELECT count(*) FROM wait_episodes WHERE shape = 'episodes') AS files`);
+    expect(n.files).toBeGreaterThan(0);
+    expect(n.wait).toBeGreaterThan(n.files);
+    expect(n.wait).toBeLessThan(n.all / 2);
     await e.close();
   }, 60_000);
 });

@@ -197,6 +197,7 @@ DROP TABLE ep_from_certs;
 ${FMB_DIAGNOSES_SQL}
 DROP TABLE IF EXISTS cert_fact;
 DROP TABLE IF EXISTS cert_waits;
+DROP TABLE IF EXISTS wait_episodes;
 DROP TABLE IF EXISTS cert_wait_segments;
 DROP TABLE IF EXISTS cert_cube;
 DROP TABLE IF EXISTS wait_days;`;
@@ -229,6 +230,10 @@ CREATE OR REPLACE TABLE cert_waits AS
 SELECT episode_id, referral_date, arg_max(care_start_date, seq) AS care_start_date, arg_max(waiting_cause, seq) AS cause
 FROM cert_fact WHERE referral_date IS NOT NULL
 GROUP BY episode_id, referral_date;
+-- The episodes that can have a wait (waiting.ts waitSelectionSql): a few hundredths of them in a region's data, read
+-- instead of every selected episode when a selection's waits are formed.
+CREATE OR REPLACE TABLE wait_episodes AS
+SELECT * FROM episodes WHERE referrals > 0 OR shape = 'episodes';
 CREATE OR REPLACE TABLE cert_wait_segments AS
 SELECT episode_id, new_from AS s, end_date AS e FROM cert_fact
 WHERE new_from <= end_date AND episode_id IN (SELECT episode_id FROM cert_waits);

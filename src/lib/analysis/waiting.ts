@@ -153,26 +153,28 @@ export function waitingCubeSql(f: Filters, opts: { fromCube?: boolean; physician
   CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days,
   CAST(coalesce(sum(episodes), 0) AS BIGINT) AS episodes,
   CAST(coalesce(sum(with_reason), 0) AS BIGINT) AS with_reason`;
-  // The reason (0 = first certificate, -1 = blank), the episode's diagnosis group, unit and physician by code
-  // (dims.ts), named on the aggregated rows. Without a period or a physician, the cells are summed from the cube the
-  // build writes with cert_fact (`cubeCellsSql`), else counted from the selection's certificates.
-  return `WITH a0 AS (${fromCube ? cubeCellsSql(f) : certCellsSql(f)}), a AS (
-  SELECT * EXCLUDE (yq, rc, gc, uc), ${nameOfCode('start_quarter', 'yq')} AS quarter,
-    CASE rc WHEN 0 THEN 'first' WHEN -1 THEN 'none' ELSE ${reasonOfCode('rc')} END AS reason,
-    ${nameOfCode('diagnosis_group', 'gc')} AS diagnosis_group, ${nameOfCode('unit', 'uc')} AS unit
-  FROM a0
+  // The cells by the reason (0 = first certificate, -1 = blank) and the episode's diagnosis group, unit and physician
+  // code (dims.ts), rolled up on the codes and named on the rolled-up rows. Without a period or a physician, the
+  // cells are summed from the cube the build writes with cert_fact (`cubeCellsSql`), else counted from the
+  // selection's certificates.
+  return `WITH a AS (${fromCube ? cubeCellsSql(f) : certCellsSql(f)}), r AS (
+  SELECT
+    CASE
+      WHEN GROUPING(yq) = 0 THEN 'quarter'
+      WHEN GROUPING(gc) = 0 THEN 'group'
+      WHEN GROUPING(uc) = 0 THEN 'unit'
+      WHEN GROUPING(rc) = 0 THEN 'reason'
+      ELSE 'total' END AS dim,
+    yq, gc, uc, rc, ${sums}
+  FROM a
+  GROUP BY GROUPING SETS ((yq, rc), (yq), (gc, rc), (uc, rc), (rc), ())
 )
-SELECT
-  CASE
-    WHEN GROUPING(quarter) = 0 THEN 'quarter'
-    WHEN GROUPING(diagnosis_group) = 0 THEN 'group'
-    WHEN GROUPING(unit) = 0 THEN 'unit'
-    WHEN GROUPING(reason) = 0 THEN 'reason'
-    ELSE 'total' END AS dim,
-  coalesce(quarter, diagnosis_group, unit) AS key,
-  reason, ${sums}
-FROM a
-GROUP BY GROUPING SETS ((quarter, reason), (quarter), (diagnosis_group, reason), (unit, reason), (reason), ())
+SELECT dim,
+  CASE dim WHEN 'quarter' THEN ${nameOfCode('start_quarter', 'yq')} WHEN 'group' THEN ${nameOfCode('diagnosis_group', 'gc')}
+    WHEN 'unit' THEN ${nameOfCode('unit', 'uc')} END AS key,
+  CASE rc WHEN 0 THEN 'first' WHEN -1 THEN 'none' ELSE ${reasonOfCode('rc')} END AS reason,
+  certificates, extensions, waiting_extensions, net_days, waiting_net_days, episodes, with_reason
+FROM r
 UNION ALL
 SELECT 'physician' AS dim, ${nameOfCode('physician', 'pc')} AS key, NULL AS reason, ${sums}
 FROM ${perPhysician} GROUP BY pc
@@ -240,33 +242,53 @@ export function periodWaitingSql(f: Filters, from: string | null, to: string | n
  * with the cube instead of after it. An extension's quarter is that of its certificate's start (`yq`, episodes.ts).
  */
 export function latestPeriodWaitingSql(f: Filters): string {
-  // The quarter from the same cells as the cube's quarter rows (waitingCubeSql).
-  const cells = usesCertCube(f) ? cubeCellsSql(f) : certCellsSql(f);
-  return certsInPeriodSql(f, `c.yq = (SELECT max(yq) FROM (${cells}) WHERE extensions > 0)`);
+  if (!usesCertCube(f)) {
+    // The quarter from the same cells as the cube's quarter rows (waitingCubeSql).
+    return certsInPeriodSql(f, `c.yq = (SELECT max(yq) FROM (${certCellsSql(f)}) WHERE extensions > 0)`);
+  }
+  // From cert_cube, as the cube's rows are: its cells with extensions (rc 0, first certificates, have none), the latest
+  // quarter among them, and that quarter's cells summed by reason and unit. A waiting reason's cells hold waiting
+  // extensions only, so the top reason × unit is found on the same sums as from the certificates.
+  return `WITH x AS MATERIALIZED (
+  SELECT yq, rc, unit_code AS uc, extensions, waiting_extensions, waiting_net_days FROM cert_cube
+  WHERE ${whereSql(f)} AND extensions > 0
+), g AS MATERIALIZED (
+  SELECT rc, uc, sum(extensions) AS n, sum(waiting_extensions) AS wn, sum(waiting_net_days) AS wnet
+  FROM x WHERE yq = (SELECT max(yq) FROM x) GROUP BY ALL
+)
+${PERIOD_FIGURES}`;
 }
 
 /** The sentence's figures over the selection's extensions whose certificate meets `inPeriod` (on `c`, cert_fact). */
 function certsInPeriodSql(f: Filters, inPeriod: string): string {
-  // One pass: the period's extensions counted by (waiting, reason code, unit code), a few rows; the totals and the
-  // top reason × unit come from those. Ties: the reason's order (its code), then the unit's (its code sorts like
-  // its name; dims.ts), no unit last.
+  // One pass: the period's extensions counted by reason code and unit code, a few rows; the totals and the top
+  // reason × unit come from those.
   return `WITH g AS MATERIALIZED (
-  SELECT c.is_waiting, c.reason_code AS rc, c.unit_code AS uc, count(*) AS n, sum(c.net) AS net
+  SELECT c.reason_code AS rc, c.unit_code AS uc, count(*) AS n, count(*) FILTER (WHERE c.is_waiting) AS wn,
+    coalesce(sum(c.net) FILTER (WHERE c.is_waiting), 0) AS wnet
   FROM ${certSelectionSql(f)} c
   WHERE c.is_extension AND ${inPeriod}
   GROUP BY ALL
-), top AS (
-  SELECT rc, uc, sum(net) AS net FROM g WHERE is_waiting GROUP BY 1, 2
-  ORDER BY net DESC, rc, uc NULLS LAST LIMIT 1
+)
+${PERIOD_FIGURES}`;
+}
+
+/**
+ * `PeriodWaitingRow` from `g`: the period's extensions summed by reason code `rc` and unit code `uc`, with `n`
+ * extensions, `wn` waiting extensions and `wnet` their net days (an extension is waiting by its reason, so a cell
+ * is all waiting or none). Ties of the top reason × unit: the reason's order (its code), then the unit's (its code
+ * sorts like its name; dims.ts), no unit last.
+ */
+const PERIOD_FIGURES = `, top AS (
+  SELECT rc, uc, wnet AS net FROM g WHERE wn > 0 ORDER BY net DESC, rc, uc NULLS LAST LIMIT 1
 )
 SELECT
   (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM g) AS extensions,
-  (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM g WHERE is_waiting) AS waiting_extensions,
-  (SELECT CAST(coalesce(sum(net), 0) AS DOUBLE) FROM g WHERE is_waiting) AS waiting_net_days,
+  (SELECT CAST(coalesce(sum(wn), 0) AS BIGINT) FROM g) AS waiting_extensions,
+  (SELECT CAST(coalesce(sum(wnet), 0) AS DOUBLE) FROM g) AS waiting_net_days,
   (SELECT ${reasonOfCode('rc')} FROM top) AS top_reason,
   (SELECT ${nameOfCode('unit', 'uc')} FROM top) AS top_unit,
   (SELECT CAST(net AS DOUBLE) FROM top) AS top_net_days`;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Episodes with and without a waiting extension: Kaplan–Meier
@@ -433,6 +455,16 @@ function waitsBaseCte(rel: string, asOf: string): string {
         UNION ALL SELECT * FROM wep) w
   JOIN wsel s ON s.episode_id = w.episode_id
 )`;
+}
+
+/**
+ * The selected episodes that can have a wait (those `wsel` keeps: a certificate with a referral date, or an
+ * episode-file row), from `wait_episodes`, written with cert_fact (episodes.ts). A selection's waits
+ * (`waitsWith`) read these few rows instead of every selected episode: the same waits as from `selectionSql(f)`
+ * (tests/unit/waiting.test.ts).
+ */
+export function waitSelectionSql(f: Filters): string {
+  return `(SELECT * FROM wait_episodes WHERE ${whereSql(f)})`;
 }
 
 /** `wseg`: the covered day segments (disjoint) of the episodes of `waits` with a dated wait. */
