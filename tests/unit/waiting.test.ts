@@ -190,16 +190,24 @@ describe('extensions by reason on wait-certs.csv', () => {
   it('the physician rows and the waiting episodes per physician read from one sum per physician, as the view does', async () => {
     const units = (await queryRows<{ u: string }>(engine, `SELECT DISTINCT unit AS u FROM episodes ORDER BY 1`)).map((r) => r.u);
     const sizes = new Set<number>();
-    for (const f of [NO_FILTERS, { ...NO_FILTERS, units: [units[0]] }, { ...NO_FILTERS, genders: ['K'] }, { ...NO_FILTERS, units: ['no such unit'] }]) {
+    const list: Filters[] = [NO_FILTERS, { ...NO_FILTERS, units: [units[0]] }, { ...NO_FILTERS, genders: ['K'] },
+      { ...NO_FILTERS, physicians: ['Dr A', 'Dr C'] }, { ...NO_FILTERS, from: '2026-07-01', to: '2026-09-30' },
+      { ...NO_FILTERS, units: ['no such unit'] }];
+    for (const f of list) {
       const r = selectionSql(f);
-      const shared = await queryParts<{ cube: WaitingCubeRow; physicians: WaitingPhysicianRow }>(engine, {
-        with: waitPhysiciansWith(r),
-        parts: { cube: waitingCubeSql(f, { physicians: WAIT_PHYSICIANS }), physicians: waitingEpisodesByPhysicianSql(WAIT_PHYSICIANS) }
-      });
-      expect(shared.cube, JSON.stringify(f)).toEqual(await queryRows(engine, waitingCubeSql(f)));
-      expect(shared.physicians, JSON.stringify(f)).toEqual(await queryRows(engine, waitingEpisodesByPhysicianSql(r)));
-      sizes.add(shared.physicians.length);
+      // Summed from wait_physician_cells (no period) and from the episodes.
+      for (const fromCells of f.from ? [false] : [true, false]) {
+        const label = `${JSON.stringify(f)} from cells: ${fromCells}`;
+        const shared = await queryParts<{ cube: WaitingCubeRow; physicians: WaitingPhysicianRow }>(engine, {
+          with: waitPhysiciansWith(f, { fromCells }),
+          parts: { cube: waitingCubeSql(f, { physicians: WAIT_PHYSICIANS }), physicians: waitingEpisodesByPhysicianSql(WAIT_PHYSICIANS) }
+        });
+        expect(shared.cube, label).toEqual(await queryRows(engine, waitingCubeSql(f)));
+        expect(shared.physicians, label).toEqual(await queryRows(engine, waitingEpisodesByPhysicianSql(r)));
+        sizes.add(shared.physicians.length);
+      }
     }
+    expect(() => waitPhysiciansWith({ ...NO_FILTERS, from: '2026-07-01', to: null }, { fromCells: true })).toThrow();
     // Not vacuous: different physicians, none for a unit that does not exist.
     expect(sizes.size).toBeGreaterThan(1);
     expect(sizes.has(0)).toBe(true);
@@ -585,21 +593,28 @@ describe('the waiting view’s Kaplan–Meier figures from one count of the sele
   it('equal the curves and medians computed from the selected episodes, for several filters', async () => {
     const e = await sampleWithFacts();
     const units = await firstUnits(e);
+    const [physician] = (await queryRows<{ p: string }>(e, `SELECT min(physician) AS p FROM episodes`)).map((r) => r.p);
     const list: Filters[] = [
       NO_FILTERS, { ...NO_FILTERS, genders: ['K'] }, { ...NO_FILTERS, units: [units[1], ''] },
-      { ...NO_FILTERS, groups: ['psychiatric'] }, { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' },
+      { ...NO_FILTERS, groups: ['psychiatric'] }, { ...NO_FILTERS, ageBands: ['31-40', 'unknown'] },
+      { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }, { ...NO_FILTERS, physicians: [physician] },
       { ...NO_FILTERS, units: ['no such unit'] }
     ];
+    expect(() => waitKmCountsWith({ ...NO_FILTERS, physicians: [physician] }, { fromCells: true })).toThrow();
     let rows = 0;
     for (const f of list) {
       const rel = selectionSql(f);
-      const shared = await queryParts<{ km: KmCurveRow; medians: WaitingMedianRow }>(e, {
-        with: waitKmCountsWith(rel), parts: { km: waitingKmCurveSql(WAIT_KM_COUNTS), medians: waitingMediansSql(WAIT_KM_COUNTS) }
-      });
-      expect(shared.km, JSON.stringify(f)).toEqual(await queryRows<KmCurveRow>(e, kmCurveSql(waitingGroupRel(rel), { group: WAIT_GROUP_KEY })));
-      expect(shared.km).toEqual(await queryRows<KmCurveRow>(e, waitingKmCurveSql(rel)));
-      expect(shared.medians, JSON.stringify(f)).toEqual(await queryRows<WaitingMedianRow>(e, waitingMediansSql(rel)));
-      rows += shared.km.length + shared.medians.length;
+      // Summed from wait_km_cells (no period, no physician) and counted from the episodes.
+      for (const fromCells of usesCertCube(f) ? [true, false] : [false]) {
+        const label = `${JSON.stringify(f)} from cells: ${fromCells}`;
+        const shared = await queryParts<{ km: KmCurveRow; medians: WaitingMedianRow }>(e, {
+          with: waitKmCountsWith(f, { fromCells }), parts: { km: waitingKmCurveSql(WAIT_KM_COUNTS), medians: waitingMediansSql(WAIT_KM_COUNTS) }
+        });
+        expect(shared.km, label).toEqual(await queryRows<KmCurveRow>(e, kmCurveSql(waitingGroupRel(rel), { group: WAIT_GROUP_KEY })));
+        expect(shared.km, label).toEqual(await queryRows<KmCurveRow>(e, waitingKmCurveSql(rel)));
+        expect(shared.medians, label).toEqual(await queryRows<WaitingMedianRow>(e, waitingMediansSql(rel)));
+        rows += shared.km.length + shared.medians.length;
+      }
     }
     expect(rows).toBeGreaterThan(200);
     await e.close();
@@ -651,6 +666,33 @@ describe('wait_episodes', () => {
     expect(n.files).toBeGreaterThan(0);
     expect(n.wait).toBeGreaterThan(n.files);
     expect(n.wait).toBeLessThan(n.all / 2);
+    await e.close();
+  }, 60_000);
+});
+
+describe('wait_physician_cells and wait_km_cells', () => {
+  it('give the sums per physician and the Kaplan–Meier counts of the selected certificate-shape episodes, beside episode files', async () => {
+    const { e, units } = await bothShapesWithFacts();
+    const list: Filters[] = [
+      NO_FILTERS, { ...NO_FILTERS, genders: ['M'] }, { ...NO_FILTERS, units: [units[0], ''] },
+      { ...NO_FILTERS, groups: ['psychiatric', 'musculoskeletal'], ageBands: ['41-50'] }, { ...NO_FILTERS, units: ['no such unit'] }
+    ];
+    const read = async (withSql: Record<string, string>) => {
+      const [name, sql] = Object.entries(withSql)[0];
+      return queryRows(e, `WITH x AS (${sql}) SELECT * FROM x ORDER BY ALL`).then((rows) => ({ name, rows }));
+    };
+    const sizes = new Set<number>();
+    for (const f of list) {
+      for (const shared of [waitPhysiciansWith, waitKmCountsWith]) {
+        const cells = await read(shared(f, { fromCells: true }));
+        expect(cells, JSON.stringify(f)).toEqual(await read(shared(f, { fromCells: false })));
+        sizes.add(cells.rows.length);
+      }
+    }
+    // Not vacuous: the filters select different rows, the last one none; the episode files' rows are not counted.
+    expect(sizes.size).toBeGreaterThan(4);
+    expect(sizes.has(0)).toBe(true);
+    expect((await queryOne<{ n: number }>(e, `SELECT count(*) AS n FROM episodes WHERE shape = 'episodes'`)).n).toBeGreaterThan(0);
     await e.close();
   }, 60_000);
 });

@@ -22,7 +22,7 @@
  */
 import { ageBandSql, certClassCodeSql, diagnosisGroupSql, isWaitingReasonSql, lengthBandNoSql } from './domain';
 import { FMB_DIAGNOSES_SQL } from './fmb';
-import { CERT_CUBE_SQL, waitDaysTableSql } from './waiting';
+import { CERT_CUBE_SQL, WAIT_CELLS_SQL, waitDaysTableSql } from './waiting';
 import { codeColumnsSql, dimTablesSql, reasonCodeSql } from './dims';
 import { dateLit, intLit } from '../sql';
 
@@ -200,6 +200,8 @@ DROP TABLE IF EXISTS cert_waits;
 DROP TABLE IF EXISTS wait_episodes;
 DROP TABLE IF EXISTS cert_wait_segments;
 DROP TABLE IF EXISTS cert_cube;
+DROP TABLE IF EXISTS wait_physician_cells;
+DROP TABLE IF EXISTS wait_km_cells;
 DROP TABLE IF EXISTS wait_days;`;
 
   // Written on first use (Dataset.ensureCertFacts), not by the build: the overview does not need it.
@@ -238,6 +240,7 @@ CREATE OR REPLACE TABLE cert_wait_segments AS
 SELECT episode_id, new_from AS s, end_date AS e FROM cert_fact
 WHERE new_from <= end_date AND episode_id IN (SELECT episode_id FROM cert_waits);
 ${CERT_CUBE_SQL}
+${WAIT_CELLS_SQL}
 ${o.asOf ? waitDaysTableSql(o.asOf) : 'DROP TABLE IF EXISTS wait_days;'}`;
 
   return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes, certFacts };

@@ -188,16 +188,30 @@ ORDER BY dim, key NULLS LAST, reason NULLS FIRST`;
  */
 export const WAIT_PHYSICIANS = { shared: 'sf_wait_physicians' } as const;
 
-function waitPhysiciansSelect(rel: string): string {
-  return `SELECT physician_code AS pc, sum(n_certificates) AS certificates, sum(extensions) AS extensions,
+/** The sums per physician of `WAIT_PHYSICIANS` over certificate-shape episodes, and the cells' sums of them. */
+const PHYSICIAN_SUMS = {
+  episodes: `sum(n_certificates) AS certificates, sum(extensions) AS extensions,
     sum(waiting_extensions) AS waiting_extensions, sum(net_days) AS net_days, sum(waiting_net_days) AS waiting_net_days,
-    count(*) AS episodes, sum(reasons) AS with_reason, count(*) FILTER (WHERE ${hasWaitingSql('')}) AS waiting_episodes
-  FROM ${rel} WHERE shape = 'certificates' GROUP BY pc`;
+    count(*) AS episodes, sum(reasons) AS with_reason, count(*) FILTER (WHERE ${hasWaitingSql('')}) AS waiting_episodes`,
+  cells: `sum(certificates) AS certificates, sum(extensions) AS extensions,
+    sum(waiting_extensions) AS waiting_extensions, sum(net_days) AS net_days, sum(waiting_net_days) AS waiting_net_days,
+    sum(episodes) AS episodes, sum(with_reason) AS with_reason, sum(waiting_episodes) AS waiting_episodes`
+};
+
+function waitPhysiciansSelect(rel: string): string {
+  return `SELECT physician_code AS pc, ${PHYSICIAN_SUMS.episodes} FROM ${rel} WHERE shape = 'certificates' GROUP BY pc`;
 }
 
-/** `WAIT_PHYSICIANS` of a selection, as a shared relation of `partsSql`. */
-export function waitPhysiciansWith(rel: string): Record<string, string> {
-  return { [WAIT_PHYSICIANS.shared]: waitPhysiciansSelect(rel) };
+/**
+ * `WAIT_PHYSICIANS` of a selection, as a shared relation of `partsSql`: summed from `wait_physician_cells`
+ * (`WAIT_CELLS_SQL`) unless the selection has a period (`fromCells`: whether it is), else from its episodes.
+ */
+export function waitPhysiciansWith(f: Filters, opts: { fromCells?: boolean } = {}): Record<string, string> {
+  const fromCells = opts.fromCells ?? !(f.from || f.to);
+  if (fromCells && (f.from || f.to)) throw new Error('wait_physician_cells has no period');
+  return { [WAIT_PHYSICIANS.shared]: fromCells
+    ? `SELECT physician_code AS pc, ${PHYSICIAN_SUMS.cells} FROM wait_physician_cells WHERE ${whereSql(f)} GROUP BY pc`
+    : waitPhysiciansSelect(selectionSql(f)) };
 }
 
 /** Episodes with a waiting extension per physician (`waitingEpisodesByPhysicianSql`). */
@@ -342,13 +356,41 @@ export const WAIT_KM_COUNTS = { shared: 'sf_wait_km' } as const;
 /** The selection (a relation of `episodes` rows), or the counts shared from it. */
 export type WaitKmSource = string | typeof WAIT_KM_COUNTS;
 
-/** `WAIT_KM_COUNTS` of a selection, as a shared relation of `partsSql`. */
-export function waitKmCountsWith(rel: string): Record<string, string> {
-  return { [WAIT_KM_COUNTS.shared]: `SELECT group_code, ${waitGroupNo('')} AS wait_no, CAST(km_days AS INTEGER) AS t,
+/** Certificate-shape episodes of `rel` counted by `keys`, waiting group (`wait_no`) and time, with events and censorings. */
+function kmCountsSelect(rel: string, keys: string): string {
+  return `SELECT ${keys}, ${waitGroupNo('')} AS wait_no, CAST(km_days AS INTEGER) AS t,
     CAST(count(*) FILTER (WHERE km_event) AS BIGINT) AS n_event, CAST(count(*) FILTER (WHERE NOT km_event) AS BIGINT) AS n_censored
   FROM ${rel} WHERE shape = 'certificates' AND km_days IS NOT NULL AND km_event IS NOT NULL
-  GROUP BY ALL` };
+  GROUP BY ALL`;
 }
+
+/**
+ * `WAIT_KM_COUNTS` of a selection, as a shared relation of `partsSql`: summed from `wait_km_cells`
+ * (`WAIT_CELLS_SQL`) when the selection has neither a period nor a physician (`usesCertCube`; `fromCells`: whether
+ * it is), else counted from its episodes.
+ */
+export function waitKmCountsWith(f: Filters, opts: { fromCells?: boolean } = {}): Record<string, string> {
+  const fromCells = opts.fromCells ?? usesCertCube(f);
+  if (fromCells && !usesCertCube(f)) throw new Error('wait_km_cells has no period or physician');
+  return { [WAIT_KM_COUNTS.shared]: fromCells
+    ? `SELECT group_code, wait_no, t, CAST(sum(n_event) AS BIGINT) AS n_event, CAST(sum(n_censored) AS BIGINT) AS n_censored
+  FROM wait_km_cells WHERE ${whereSql(f)} GROUP BY ALL`
+    : kmCountsSelect(selectionSql(f), 'group_code') };
+}
+
+/**
+ * `wait_physician_cells` and `wait_km_cells`, written with cert_fact (episodes.ts): the certificate-shape episodes
+ * summed once per build by the codes the filters test but the period (the Kaplan–Meier counts without the
+ * physician, which would multiply their rows), with what `WAIT_PHYSICIANS` and `WAIT_KM_COUNTS` read. At a million
+ * certificates they hold about 13 000 and 110 000 rows for 400 000 episodes; a selection without a period sums its
+ * cells instead of grouping its episodes (the same sums: tests/unit/waiting.test.ts).
+ */
+export const WAIT_CELLS_SQL = `CREATE OR REPLACE TABLE wait_physician_cells AS
+SELECT unit_code, physician_code, group_code, gender_code, age_code, ${PHYSICIAN_SUMS.episodes}
+FROM episodes WHERE shape = 'certificates' GROUP BY ALL ORDER BY ALL;
+CREATE OR REPLACE TABLE wait_km_cells AS
+${kmCountsSelect('episodes', 'unit_code, group_code, gender_code, age_code')}
+ORDER BY ALL;`;
 
 /** Kaplan–Meier counts (stats.ts `KmCounts`) summed from the shared counts: key `gk` over the rows where `where`. */
 function kmCountsOf(src: typeof WAIT_KM_COUNTS, gk: string, where = 'TRUE'): KmCounts {
