@@ -1,5 +1,5 @@
 /** Page helpers for the dashboard's e2e tests. */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -16,6 +16,18 @@ export async function openDashboard(page: Page, baseUrl: string): Promise<void> 
   await page.goto(`${baseUrl}/`);
   await waitReady(page);
   await page.waitForSelector('[data-testid="headline"]', { timeout: 60_000 });
+}
+
+/**
+ * The SVG of chart `id` (figure[data-chart]) under `root`, once drawn. A chart is drawn only near the screen
+ * (src/lib/components/Chart.svelte), so it is scrolled to first, as a reader would.
+ */
+export async function chartSvg(root: Page | Locator, id: string, timeout = 15_000): Promise<Locator> {
+  const figure = root.locator(`figure[data-chart="${id}"]`);
+  await figure.scrollIntoViewIfNeeded({ timeout });
+  const svg = figure.locator('svg');
+  await svg.first().waitFor({ state: 'attached', timeout });
+  return svg;
 }
 
 /** Text with the no-break spaces of Swedish number formats made plain and runs of space made one. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, type OpenedPage } from './browser';
-import { FIXTURES, openDashboard, openWithFixture, plain } from './app';
+import { chartSvg, FIXTURES, openDashboard, openWithFixture, plain } from './app';
 
 let browser: Browser;
 
@@ -44,9 +44,8 @@ describe('Sjukskrivningslängd', () => {
         .toBe('Alla sjukfall: medianlängd 120 dagar (95 % KI 20–ej nådd), 12 sjukfall.');
 
       // The KM chart's SVG has the band and the step lines.
-      const km = page.locator('[data-chart="km-curve"] svg');
-      await km.first().waitFor({ state: 'attached', timeout: 30_000 });
-      expect(await page.locator('[data-chart="km-curve"] svg path').count()).toBeGreaterThan(1);
+      const km = await chartSvg(page, 'km-curve', 30_000);
+      expect(await km.locator('path').count()).toBeGreaterThan(1);
 
       // Split by gender: women 120, men 30.
       await page.selectOption('[data-testid="km-split"]', 'gender');
@@ -58,7 +57,7 @@ describe('Sjukskrivningslängd', () => {
       // Length bands table: 15–30 days total 4 (33,3 %), women 1 (14,3 %), men 3 (60,0 %).
       const bands = await rowsOf(page, '[data-testid="bands-table"]');
       expect(bands.find((r) => r[0] === '15–30 dagar')).toEqual(['15–30 dagar', '4', '33,3 %', '1', '14,3 %', '3', '60,0 %']);
-      expect(await page.locator('[data-chart="length-bands"] svg rect').count()).toBeGreaterThan(3);
+      expect(await (await chartSvg(page, 'length-bands')).locator('rect').count()).toBeGreaterThan(3);
       // The chart's table (its text alternative) is written when opened: the same 15–30 days row.
       const chartTable = '[data-chart="length-bands"] details.chart-table';
       expect(await page.locator(`${chartTable} table`).count()).toBe(0);
@@ -72,7 +71,7 @@ describe('Sjukskrivningslängd', () => {
         'Andel deltidssjukskrivna (aktuell grad under 100 %): totalt 41,7 %, kvinnor 71,4 %, män 0,0 %.');
 
       // Thresholds per quarter: the chart rendered with observed and estimated points.
-      expect(await page.locator('[data-chart="threshold-quarters"] svg circle').count()).toBeGreaterThan(3);
+      expect(await (await chartSvg(page, 'threshold-quarters')).locator('circle').count()).toBeGreaterThan(3);
 
       // FMB: 11 of 12 matched, 6 over = 54,5 %.
       expect(plain(await page.locator('[data-testid="fmb-summary"]').textContent())).toBe(

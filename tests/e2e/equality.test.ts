@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, type OpenedPage } from './browser';
-import { openWithFixture, plain } from './app';
+import { chartSvg, openWithFixture, plain } from './app';
 
 let browser: Browser;
 
@@ -66,8 +66,7 @@ describe('Jämställdhet', () => {
       expect(await text(page, '[data-testid="eq-sentence-main"]')).toContain('5,70 gånger männens (95 % KI 1,25–26,03)');
 
       // The forest plot rendered as SVG, with a row per estimated group (overall, musculoskeletal, psychiatric).
-      const forest = page.locator('figure[data-chart="eq-forest"] svg');
-      await forest.first().waitFor({ state: 'attached', timeout: 15_000 });
+      const forest = await chartSvg(page, 'eq-forest');
       expect(await forest.count()).toBeGreaterThan(0);
       const svgText = plain(await forest.first().textContent());
       expect(svgText).toContain('Alla diagnosgrupper');
@@ -77,7 +76,7 @@ describe('Jämställdhet', () => {
       expect(await text(page, 'section[data-view="equality"]')).toContain('Ingen skattning för Somatiska (A–E, G–L, N)');
       // Trend: Q2 has no estimate.
       expect(await text(page, 'section[data-view="equality"]')).toContain('Ingen skattning för 2025-Q2');
-      expect(await page.locator('figure[data-chart="eq-trend"] svg').count()).toBeGreaterThan(0);
+      expect(await (await chartSvg(page, 'eq-trend')).count()).toBeGreaterThan(0);
       await page.screenshot({ path: '/tmp/eq/equality-mh.png', fullPage: true });
       expect(p.pageErrors).toEqual([]);
     } finally {
@@ -100,15 +99,14 @@ describe('Jämställdhet', () => {
       expect(await row(2)).toEqual(['15', '15', '16,00', '2,67–95,76', 'Högre för kvinnor, utöver slumpen']);
       expect(await row(3)).toEqual(['15', '15', '0,08', '0,01–0,48', 'Lägre för kvinnor, utöver slumpen']);
       expect(await text(page, '[data-testid="eq-prov-summary"]')).toBe('2 av 3 med skattning har ett konfidensintervall som inte omfattar 1.');
-      const svg = page.locator('figure[data-chart="eq-forest-physician"] svg');
-      await svg.first().waitFor({ state: 'attached', timeout: 15_000 });
+      const svg = await chartSvg(page, 'eq-forest-physician');
       const svgText = plain(await svg.first().textContent());
       expect(svgText).toContain('högre');
       expect(svgText).toContain('lägre');
       expect(svgText).not.toContain('Bo Berg');
 
       await page.check('[data-testid="eq-by-unit"]');
-      await page.waitForSelector('figure[data-chart="eq-forest-unit"] svg', { timeout: 15_000 });
+      await chartSvg(page, 'eq-forest-unit');
       expect((await rows.locator('th').allTextContents()).map(plain)).toEqual([
         'Vårdcentralen Norr', 'Vårdcentralen Söder', 'Vårdcentralen Öster'
       ]);

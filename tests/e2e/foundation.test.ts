@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launch, openPage, type OpenedPage } from './browser';
-import { cliJson, FIXTURES, metric, openDashboard, upload } from './app';
+import { chartSvg, cliJson, FIXTURES, metric, openDashboard, upload } from './app';
 import { fmtInt, fmtPct, plainSpaces } from '../../src/lib/format';
 
 let browser: Browser;
@@ -38,7 +38,7 @@ describe('the dashboard', () => {
     for (const m of ['episodes', 'women', 'men', 'ongoing', 'median', 'over90', 'netdays']) {
       expect(await page.locator(`[data-metric="${m}"] .def`).count()).toBe(1);
     }
-    expect(await page.locator('[data-chart="episodes-per-quarter"] svg').count()).toBeGreaterThan(0);
+    expect(await (await chartSvg(page, 'episodes-per-quarter')).count()).toBeGreaterThan(0);
   });
 
   it('uploading a file replaces the sample and shows the same figures as the CLI on that file', async () => {

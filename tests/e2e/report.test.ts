@@ -1,4 +1,7 @@
-/** Issue 8 in Chromium: report sections in print, CSV export, share mode, English, URL state, and axe on every view. */
+/**
+ * Issue 8 in Chromium: report sections in print, CSV export, share mode, English, URL state, and axe on every view;
+ * charts drawn near the screen and for printing.
+ */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -166,5 +169,88 @@ describe('the quarterly report', () => {
   it('made no request outside its own origin', () => {
     expect(p.foreignRequests()).toEqual([]);
     expect(p.pageErrors.map((e) => e.message)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Charts are drawn near the screen only (src/lib/components/Chart.svelte): a chart further than a screen's height
+// away is not redrawn when the filters change, is drawn with the current figures as it is scrolled to, and every
+// chart is drawn for printing. The sample data's Väntan view: a page of several screens with charts at its end.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The chart's SVG as markup without its generated ids (the same figures drawn twice give the same text). */
+const drawing = (page: Page, id: string) => page.locator(`figure[data-chart="${id}"]`).evaluate((f) =>
+  [...f.querySelectorAll('svg')].map((s) => s.outerHTML.replace(/\b(id|clip-path|href)="[^"]*"/g, '')).join('\n'));
+
+/** Sets the gender filter and waits until the view's sentence (which counts the selection) has changed. */
+async function gender(page: Page, value: string): Promise<void> {
+  const sentence = page.locator('[data-testid="waiting-sentence"]');
+  const before = await sentence.textContent();
+  await page.selectOption('[data-testid="filter-gender"]', value);
+  await expect.poll(() => sentence.textContent(), { timeout: 30_000 }).not.toBe(before);
+  await page.waitForTimeout(200);
+}
+
+describe('charts away from the screen', () => {
+  it('are drawn as they come near it, with the figures of the current filters, and all of them for printing', async () => {
+    const q = await openPage(browser, inject('baseUrl'));
+    const page = q.page;
+    try {
+      await openDashboard(page, inject('baseUrl'));
+      await page.click('[data-nav="waiting"]');
+      await page.waitForSelector('figure[data-chart="waiting-km"]', { timeout: 30_000 });
+      await page.waitForTimeout(500);
+      const figures = await page.locator('section[data-view="waiting"] figure[data-chart]').evaluateAll((els) =>
+        els.map((e) => ({ id: e.getAttribute('data-chart')!, top: e.getBoundingClientRect().top, drawn: !!e.querySelector('svg') })));
+      const screen = await page.evaluate(() => innerHeight);
+      // The page is long enough for the test to mean something: charts near the top are drawn, the far ones are not.
+      expect(figures.filter((f) => f.top < screen).every((f) => f.drawn)).toBe(true);
+      const far = figures.filter((f) => f.top > 3 * screen);
+      expect(far.length).toBeGreaterThan(0);
+      expect(far.some((f) => f.drawn)).toBe(false);
+      const last = far[far.length - 1].id;
+
+      // Drawn when scrolled to (women), then away from the screen while the filter changes (men): not redrawn.
+      await gender(page, 'K');
+      await page.locator(`figure[data-chart="${last}"]`).scrollIntoViewIfNeeded();
+      await page.locator(`figure[data-chart="${last}"] svg`).first().waitFor({ state: 'attached' });
+      const women = await drawing(page, last);
+      await page.evaluate(() => scrollTo(0, 0));
+      await gender(page, 'M');
+      expect(await drawing(page, last)).toBe(women);
+      // Its SVG download, asked for without scrolling to it: drawn first, with the men's figures.
+      const chartSvgText = () => page.locator(`figure[data-chart="${last}"] .plot > svg, figure[data-chart="${last}"] .plot > figure > svg`)
+        .evaluate((svg) => svg.outerHTML);
+      const womenSvg = await chartSvgText();
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator(`figure[data-chart="${last}"] .chart-tools button:has-text("SVG")`).evaluate((b) => (b as HTMLButtonElement).click())
+      ]);
+      const saved = readFileSync(await download.path(), 'utf8');
+      const menSvg = await chartSvgText();
+      expect(menSvg).not.toBe(womenSvg);
+      expect(saved.replace(' xmlns="http://www.w3.org/2000/svg"', '')).toBe(menSvg);
+
+      // Scrolled to again: drawn with the men's figures, as it is when the filter changes on the screen.
+      await page.locator(`figure[data-chart="${last}"]`).scrollIntoViewIfNeeded();
+      await expect.poll(() => drawing(page, last)).not.toBe(women);
+      const lazily = await drawing(page, last);
+      await gender(page, 'K');
+      await expect.poll(() => drawing(page, last)).toBe(women);
+      await gender(page, 'M');
+      await expect.poll(() => drawing(page, last)).toBe(lazily);
+
+      // Printing: every chart is drawn before the page is laid out for print.
+      await page.evaluate(() => scrollTo(0, 0));
+      await gender(page, '*');
+      await page.evaluate(() => dispatchEvent(new Event('beforeprint')));
+      const undrawn = await page.locator('section[data-view="waiting"] figure[data-chart]').evaluateAll((els) =>
+        els.filter((e) => !e.querySelector('svg')).map((e) => e.getAttribute('data-chart')));
+      expect(undrawn).toEqual([]);
+      await page.evaluate(() => dispatchEvent(new Event('afterprint')));
+      expect(q.pageErrors).toEqual([]);
+    } finally {
+      await q.close();
+    }
   });
 });

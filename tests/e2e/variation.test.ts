@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage, setChecked, type OpenedPage } from './browser';
+import { chartSvg } from './app';
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 const AS_OF = '2026-06-30';
@@ -70,9 +71,8 @@ describe('Läkare (physicians)', () => {
       expect((await table.locator('tr[data-label="Fia Få"] [data-testid="flag"]').textContent())?.trim()).toBe('För få sjukfall');
 
       // The funnel: an svg with circles (the points within the limits) and the flagged ones as shapes.
-      const funnel = view.locator('[data-chart="physicians-funnel"] svg');
-      await funnel.first().waitFor();
-      expect(await view.locator('[data-chart="physicians-funnel"] svg circle').count()).toBeGreaterThanOrEqual(3);
+      const funnel = await chartSvg(view, 'physicians-funnel');
+      expect(await funnel.locator('circle').count()).toBeGreaterThanOrEqual(3);
       const sentence = await view.locator('[data-testid="overdispersion"]').textContent();
       // φ = 7,62 over 5 physicians; I·φ = 38,1 > χ²(0,95; 4) = 9,5; τ² = 1,008.
       expect(sentence).toContain('φ = 7,62');
@@ -94,7 +94,7 @@ describe('Läkare (physicians)', () => {
       const medians = (await drill.locator('.figure .value').allTextContents()).map((s) => s.replace(/\u00a0/g, ' '));
       expect(medians).toEqual(['120 dagar', '20 dagar']);
       expect(await drill.locator('[data-testid="drill-groups"] tfoot td').allTextContents()).toEqual(['30', '23', '8,3', '2,79']);
-      await drill.locator('[data-chart="physicians-case-mix"] svg').first().waitFor();
+      await chartSvg(drill, 'physicians-case-mix');
       if (SHOT_DIR) await page.screenshot({ path: `${SHOT_DIR}/physicians-drill.png`, fullPage: true });
 
       // Pseudonymised: "Läkare A" … in name order, and the real names are gone from the table.
@@ -151,9 +151,9 @@ describe('Enheter (units)', () => {
       expect(a[7].startsWith('1,22 (')).toBe(true);
       const b = (await table.locator('tr[data-label="var-enhet-b"] td').allTextContents()).map((s) => s.replace(/\u00a0/g, ' '));
       expect([b[0], b[5], b[6]]).toEqual(['106', '15', '20,4']);
-      await view.locator('[data-chart="units-funnel"] svg circle').first().waitFor();
-      await view.locator('[data-chart="units-trend"] svg').first().waitFor();
-      await view.locator('[data-chart="units-case-mix"] svg').first().waitFor();
+      await (await chartSvg(view, 'units-funnel')).locator('circle').first().waitFor();
+      await chartSvg(view, 'units-trend');
+      await chartSvg(view, 'units-case-mix');
       if (SHOT_DIR) await page.screenshot({ path: `${SHOT_DIR}/units.png`, fullPage: true });
       expect(p.pageErrors).toEqual([]);
     } finally {

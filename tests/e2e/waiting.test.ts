@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openPage } from './browser';
-import { openWithFixture, plain } from './app';
+import { chartSvg, openWithFixture, plain } from './app';
 
 let browser: Browser;
 
@@ -59,7 +59,7 @@ describe('the Väntan view', () => {
 
       // Charts rendered as SVG with their marks (Plot labels each mark's group with aria-label).
       for (const [id, mark] of [['waiting-net-days', 'bar'], ['waiting-by-unit', 'cell'], ['waiting-km', 'line'], ['waiting-histogram', 'rect']]) {
-        const marks = page.locator(`figure[data-chart="${id}"] svg g[aria-label="${mark}"] > *`);
+        const marks = (await chartSvg(page, id)).locator(`g[aria-label="${mark}"] > *`);
         await marks.first().waitFor({ timeout: 15_000 });
         expect(await marks.count()).toBeGreaterThan(0);
       }
