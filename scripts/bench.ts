@@ -403,6 +403,7 @@ async function filterChanges(browser: Browser, baseUrl: string, file: string, kn
         `three quick unit changes ${timing.rapidMs.length ? median(timing.rapidMs).toFixed(0) : '–'} ms, ` +
         `a unit chosen for the first time ${timing.firstMs.length ? median(timing.firstMs).toFixed(0) : '–'} ms`);
       for (const [ms, q] of timing.slowest) log(`    ${ms} ms  ${q}`);
+      if (flag('--timeline')) log(`    each change, unit: ${timing.unitMs.map((x) => x.toFixed(0)).join(' ')}; gender: ${timing.genderMs.map((x) => x.toFixed(0)).join(' ')}`);
       out.push(timing);
     }
     return out;

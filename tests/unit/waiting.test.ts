@@ -43,7 +43,7 @@ import { loadFixtures, SAMPLES } from './helpers';
 import { selectedCertificatesSql, summarize } from '../../src/lib/analysis/summary';
 import { kmCurveSql, type KmCurveRow } from '../../src/lib/analysis/stats';
 import {
-  latestPeriodWaitingSql, periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitSelectionSql, waitsWith, SHARED_WAITS,
+  latestPeriodWaitingSql, periodWaitingSql, referralByCauseSql, referralHistogramSql, referralTotalsSql, sentencePeriod, waitsWith, SHARED_WAITS,
   type WaitsSource,
   waitingAvailabilitySql, waitingCubeSql, usesCertCube, waitingDaysByEpisodeSql, waitingEpisodesByPhysicianSql, waitingGroupRel, WAIT_GROUP_KEY, waitingMediansSql,
   waitingKmCurveSql, waitKmCountsWith, WAIT_KM_COUNTS, waitPhysiciansWith, WAIT_PHYSICIANS,
@@ -73,16 +73,21 @@ async function load(...names: string[]): Promise<{ engine: NodeEngine; ds: Datas
 /**
  * A referral figure computed from the selection in one statement and from the waits `waitsWith` shares (as the view
  * reads it, next to another figure), with the days computed from the waits and read from `wait_days` (written for
- * the build's as_of, `builtAsOf`: used only when `asOf` is that); all must agree. Returns the rows.
+ * the build's as_of, `builtAsOf`: used only when `asOf` is that); with `f`, the filters of the selection, also from
+ * the filters as the view asks (the waits and days read from `wait_rows` and `wait_days` when `asOf` is the
+ * build's, else computed from the filters' episodes); all must agree. Returns the rows.
  */
 async function referral<T extends Row>(engine: NodeEngine, sql: (src: WaitsSource) => string,
-  rel: string, asOf: string, builtAsOf: string = AS_OF): Promise<T[]> {
+  rel: string, asOf: string, builtAsOf: string = AS_OF, f?: Filters): Promise<T[]> {
   const direct = await queryRows<T>(engine, sql({ rel, asOf }));
-  for (const built of [null, builtAsOf]) {
+  const sources: [string | Filters, string | null][] = [[rel, null], [rel, builtAsOf]];
+  if (f) sources.push([f, null], [f, builtAsOf]);
+  for (const [sel, built] of sources) {
     const shared = await queryParts(engine, {
-      with: waitsWith(rel, asOf, built), parts: { figure: sql(SHARED_WAITS), totals: referralTotalsSql(SHARED_WAITS) }
+      with: waitsWith(sel, asOf, built), parts: { figure: sql(SHARED_WAITS), totals: referralTotalsSql(SHARED_WAITS) }
     });
-    expect(shared.figure, `days ${built ? 'from wait_days' : 'computed'}`).toEqual(direct);
+    const label = `${typeof sel === 'string' ? 'relation' : 'filters'}, ${built === asOf ? 'from the tables of the build' : 'computed'}`;
+    expect(shared.figure, label).toEqual(direct);
   }
   return direct;
 }
@@ -621,51 +626,27 @@ describe('the waiting view’s Kaplan–Meier figures from one count of the sele
   }, 60_000);
 });
 
-describe('wait_days', () => {
-  it('gives the referral figures computed from the waits, for several filters', async () => {
+describe('wait_rows and wait_days', () => {
+  it('give the referral figures computed from the waits, for several filters', async () => {
     const { e, asOf, units } = await bothShapesWithFacts();
     const list: Filters[] = [
       NO_FILTERS, { ...NO_FILTERS, genders: ['M'] }, { ...NO_FILTERS, units: [units[0], ''] },
+      { ...NO_FILTERS, groups: ['psychiatric', 'musculoskeletal'], ageBands: ['41-50', 'unknown'] },
       { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }, { ...NO_FILTERS, units: ['no such unit'] }
     ];
     const days = new Set<number>();
     for (const f of list) {
       const rel = selectionSql(f);
-      const [t] = await referral<ReferralTotalsRow>(e, referralTotalsSql, rel, asOf, asOf);
-      await referral<ReferralCauseRow>(e, referralByCauseSql, rel, asOf, asOf);
+      const [t] = await referral<ReferralTotalsRow>(e, referralTotalsSql, rel, asOf, asOf, f);
+      await referral<ReferralCauseRow>(e, referralByCauseSql, rel, asOf, asOf, f);
+      await referral<ReferralHistogramRow>(e, (src) => referralHistogramSql(src), rel, asOf, asOf, f);
+      // Another as_of than the build's: computed from the filters' episodes.
+      await referral<ReferralTotalsRow>(e, referralTotalsSql, rel, '2025-12-31', asOf, f);
       days.add(t.days);
     }
     // Not vacuous: the episodes have waits with days, and the filters select different ones.
     expect(days.size).toBeGreaterThan(3);
     expect((await queryRows<{ n: number }>(e, `SELECT count(*) AS n FROM wait_days WHERE days > 0`))[0].n).toBeGreaterThan(10);
-    await e.close();
-  }, 60_000);
-});
-
-describe('wait_episodes', () => {
-  it('holds the episodes that can have a wait: the waits of a selection read from it are those of the whole selection', async () => {
-    const { e, asOf, units } = await bothShapesWithFacts();
-    const list: Filters[] = [
-      NO_FILTERS, { ...NO_FILTERS, genders: ['K'] }, { ...NO_FILTERS, units: [units[0], ''] },
-      { ...NO_FILTERS, groups: ['psychiatric', 'musculoskeletal'] },
-      { ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }, { ...NO_FILTERS, units: ['no such unit'] }
-    ];
-    const waits = new Set<number>();
-    for (const f of list) {
-      const label = JSON.stringify(f);
-      for (const sql of [referralTotalsSql, referralByCauseSql, referralHistogramSql]) {
-        expect(await referral(e, sql, waitSelectionSql(f), asOf, asOf), label)
-          .toEqual(await referral(e, sql, selectionSql(f), asOf, asOf));
-      }
-      waits.add((await referral<ReferralTotalsRow>(e, referralTotalsSql, waitSelectionSql(f), asOf, asOf))[0].waits);
-    }
-    // Not vacuous: the filters select different waits, of both shapes, and the table is a small part of the episodes.
-    expect(waits.size).toBeGreaterThan(3);
-    const n = await queryOne<{ all: number; wait: number; files: number }>(e, `SELECT (SELECT count(*) FROM episodes) AS all,
-      (SELECT count(*) FROM wait_episodes) AS wait, (SELECT count(*) FROM wait_episodes WHERE shape = 'episodes') AS files`);
-    expect(n.files).toBeGreaterThan(0);
-    expect(n.wait).toBeGreaterThan(n.files);
-    expect(n.wait).toBeLessThan(n.all / 2);
     await e.close();
   }, 60_000);
 });

@@ -22,7 +22,7 @@
  */
 import { ageBandSql, certClassCodeSql, diagnosisGroupSql, isWaitingReasonSql, lengthBandNoSql } from './domain';
 import { FMB_DIAGNOSES_SQL } from './fmb';
-import { CERT_CUBE_SQL, WAIT_CELLS_SQL, waitDaysTableSql } from './waiting';
+import { CERT_CUBE_SQL, WAIT_CELLS_SQL, waitTablesSql } from './waiting';
 import { codeColumnsSql, dimTablesSql, reasonCodeSql } from './dims';
 import { dateLit, intLit } from '../sql';
 
@@ -197,11 +197,11 @@ DROP TABLE ep_from_certs;
 ${FMB_DIAGNOSES_SQL}
 DROP TABLE IF EXISTS cert_fact;
 DROP TABLE IF EXISTS cert_waits;
-DROP TABLE IF EXISTS wait_episodes;
 DROP TABLE IF EXISTS cert_wait_segments;
 DROP TABLE IF EXISTS cert_cube;
 DROP TABLE IF EXISTS wait_physician_cells;
 DROP TABLE IF EXISTS wait_km_cells;
+DROP TABLE IF EXISTS wait_rows;
 DROP TABLE IF EXISTS wait_days;`;
 
   // Written on first use (Dataset.ensureCertFacts), not by the build: the overview does not need it.
@@ -232,16 +232,12 @@ CREATE OR REPLACE TABLE cert_waits AS
 SELECT episode_id, referral_date, arg_max(care_start_date, seq) AS care_start_date, arg_max(waiting_cause, seq) AS cause
 FROM cert_fact WHERE referral_date IS NOT NULL
 GROUP BY episode_id, referral_date;
--- The episodes that can have a wait (waiting.ts waitSelectionSql): a few hundredths of them in a region's data, read
--- instead of every selected episode when a selection's waits are formed.
-CREATE OR REPLACE TABLE wait_episodes AS
-SELECT * FROM episodes WHERE referrals > 0 OR shape = 'episodes';
 CREATE OR REPLACE TABLE cert_wait_segments AS
 SELECT episode_id, new_from AS s, end_date AS e FROM cert_fact
 WHERE new_from <= end_date AND episode_id IN (SELECT episode_id FROM cert_waits);
 ${CERT_CUBE_SQL}
 ${WAIT_CELLS_SQL}
-${o.asOf ? waitDaysTableSql(o.asOf) : 'DROP TABLE IF EXISTS wait_days;'}`;
+${o.asOf ? waitTablesSql(o.asOf) : 'DROP TABLE IF EXISTS wait_rows; DROP TABLE IF EXISTS wait_days;'}`;
 
   return { duplicateCheck, dedupe, duplicateCounts, defaultAsOf, episodes, certFacts };
 }

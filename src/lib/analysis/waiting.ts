@@ -499,16 +499,6 @@ function waitsBaseCte(rel: string, asOf: string): string {
 )`;
 }
 
-/**
- * The selected episodes that can have a wait (those `wsel` keeps: a certificate with a referral date, or an
- * episode-file row), from `wait_episodes`, written with cert_fact (episodes.ts). A selection's waits
- * (`waitsWith`) read these few rows instead of every selected episode: the same waits as from `selectionSql(f)`
- * (tests/unit/waiting.test.ts).
- */
-export function waitSelectionSql(f: Filters): string {
-  return `(SELECT * FROM wait_episodes WHERE ${whereSql(f)})`;
-}
-
 /** `wseg`: the covered day segments (disjoint) of the episodes of `waits` with a dated wait. */
 function wsegCte(waits: string): string {
   return `wseg AS (
@@ -559,12 +549,23 @@ export const SHARED_WAITS = { waits: 'sf_waits', wdays: 'sf_wdays' } as const;
 
 /**
  * `SHARED_WAITS` of a selection and as_of, as the shared relations of `partsSql` (the waits and their days).
- * `builtAsOf` is the as_of of the build, for which `wait_days` holds every episode's days (written with cert_fact):
- * when it is `asOf`, the days are read from there; otherwise they are computed from the waits and their episodes'
- * covered day segments, which only that computation reads.
+ * `builtAsOf` is the as_of of the build, for which `wait_rows` and `wait_days` hold every episode's waits and days
+ * (`waitTablesSql`, written with cert_fact). The selection is a relation of `episodes` rows, or its filters:
+ * - filters, and `asOf` is the build's: the waits and days are the rows of those tables the filters select;
+ * - a relation, and `asOf` is the build's: the waits are formed from the relation, their days read from `wait_days`;
+ * - otherwise both are computed, from the relation or the filters' episodes, the days from the waits and their
+ *   episodes' covered day segments.
  */
-export function waitsWith(rel: string, asOf: string, builtAsOf: string | null = null): Record<string, string> {
-  const days = builtAsOf === asOf
+export function waitsWith(sel: string | Filters, asOf: string, builtAsOf: string | null = null): Record<string, string> {
+  const built = builtAsOf === asOf;
+  if (typeof sel !== 'string' && built) {
+    return {
+      [SHARED_WAITS.waits]: `SELECT * EXCLUDE (${EPISODE_CODES}) FROM wait_rows WHERE ${whereSql(sel)}`,
+      [SHARED_WAITS.wdays]: `SELECT episode_id, cause, days, whole FROM wait_days WHERE ${whereSql(sel)}`
+    };
+  }
+  const rel = typeof sel === 'string' ? sel : selectionSql(sel);
+  const days = built
     ? `SELECT d.* FROM wait_days d SEMI JOIN (SELECT DISTINCT episode_id FROM ${SHARED_WAITS.waits}) w ON w.episode_id = d.episode_id`
     : `WITH waits AS (SELECT * FROM ${SHARED_WAITS.waits}), ${wsegCte('waits')}, ${WAITS_DAYS_CTE}
   ${WAIT_DAYS_ROWS}`;
@@ -574,16 +575,31 @@ export function waitsWith(rel: string, asOf: string, builtAsOf: string | null = 
   };
 }
 
+/** The episode's codes the filters test (filters.ts whereSql), kept next to its waits and days; the dates are in both. */
+const EPISODE_CODES = 'unit_code, physician_code, group_code, gender_code, age_code';
+
 /**
- * `wait_days`, written with cert_fact (episodes.ts certFacts) for the build's as_of: every episode's days covered by
- * its dated waits, in all (`whole`, cause NULL) and per cause ('' for none), as `wdays_ep` and `wdays_cause` compute
- * them. An episode's days depend on its own waits and segments only, so the shared waits of a selection read its
- * episodes' rows instead of forming the islands again in each redraw.
+ * `wait_rows` and `wait_days`, written with cert_fact (episodes.ts certFacts) for the build's as_of:
+ * - `wait_rows`: every episode's waits (the rows of `waits`, `waitsBaseCte`), with the episode's codes that the
+ *   filters test next to its dates;
+ * - `wait_days`: every episode's days covered by its dated waits, in all (`whole`, cause NULL) and per cause ('' for
+ *   none), as `wdays_ep` and `wdays_cause` compute them, with the same episode columns.
+ * An episode's waits and days depend on its own certificates or rows only, so a selection's are the rows its filters
+ * select, instead of being formed again in each redraw (tests/unit/waiting.test.ts compares both).
  */
-export function waitDaysTableSql(asOf: string): string {
-  return `CREATE OR REPLACE TABLE wait_days AS
-WITH ${waitsBaseCte('episodes', asOf)}, ${wsegCte('waits')}, ${WAITS_DAYS_CTE}
-${WAIT_DAYS_ROWS};`;
+export function waitTablesSql(asOf: string): string {
+  return `CREATE OR REPLACE TABLE wait_rows AS
+WITH ${waitsBaseCte('episodes', asOf)}
+SELECT w.*, ${prefixed('e.', EPISODE_CODES)} FROM waits w JOIN episodes e ON e.episode_id = w.episode_id;
+CREATE OR REPLACE TABLE wait_days AS
+WITH waits AS (SELECT * FROM wait_rows), ${wsegCte('waits')}, ${WAITS_DAYS_CTE}
+SELECT d.*, e.start_date, e.end_date, ${prefixed('e.', EPISODE_CODES)}
+FROM (${WAIT_DAYS_ROWS}) d JOIN episodes e ON e.episode_id = d.episode_id;`;
+}
+
+/** "a, b" → "p.a, p.b". */
+function prefixed(p: string, columns: string): string {
+  return columns.split(', ').map((c) => `${p}${c}`).join(', ');
 }
 
 /** The rows of `wait_days` from `wdays_ep` and `wdays_cause`. */
