@@ -192,3 +192,28 @@ describe('summarizeMany: several selections in the same statement', () => {
     await e.close();
   }, 60_000);
 });
+
+import { selectionSql, type Filters } from '../../src/lib/analysis/filters';
+import { kmMedianSql, type KmMedianRow } from '../../src/lib/analysis/stats';
+
+describe('the summary’s Kaplan–Meier medians', () => {
+  it('are those of the selection, of its women and of its men, for each of several selections in one statement', async () => {
+    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
+    await d.build({ gap: 5 });
+    const q = (id: string) => ({ ...NO_FILTERS, ...quarterRange(id) });
+    const list: Filters[] = [q('2025-Q2'), q('2025-Q1'), { ...q('2024-Q4'), groups: ['psychiatric'] }, NO_FILTERS];
+    const km = async (f: Filters) => (await queryRows<KmMedianRow>(e, kmMedianSql(selectionSql(f))))[0];
+    const medians = new Set<number | null>();
+    for (const [i, s] of (await summarizeMany(d, list)).entries()) {
+      const all = await km(list[i]);
+      expect([s.length.median_km_days, s.length.median_km_ci.low, s.length.median_km_ci.high]).toEqual([all.median, all.ci_low, all.ci_high]);
+      expect(s.gender.median_km_days).toEqual({
+        women: (await km({ ...list[i], genders: ['K'] }))?.median ?? null, men: (await km({ ...list[i], genders: ['M'] }))?.median ?? null
+      });
+      medians.add(all.median);
+    }
+    // Not vacuous: the selections have different medians.
+    expect(medians.size).toBeGreaterThan(2);
+    await e.close();
+  }, 60_000);
+});

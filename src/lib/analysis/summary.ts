@@ -213,8 +213,17 @@ function summaryCountsSql(rel: string, byPeriod: boolean): string {
  * statement; groups named "period:all", "period:K", "period:M".
  */
 function kmAllAndGenderSql(rel: string): string {
-  const stacked = `(SELECT *, 0 AS km_g FROM ${rel} UNION ALL SELECT *, gender_code AS km_g FROM ${rel} WHERE gender_code IS NOT NULL)`;
-  return kmMedianSql(stacked, { group: perPeriod({ key: 'km_g', name: (k) => `CASE WHEN ${k} = 0 THEN 'all' ELSE ${nameOfCode('gender', k)} END` }) });
+  // The episodes counted once by period, gender and time; the whole selection's counts are the sums over genders.
+  const group = perPeriod({ key: 'km_g', name: (k) => `CASE WHEN ${k} = 0 THEN 'all' ELSE ${nameOfCode('gender', k)} END` });
+  const counts = `(WITH c AS (
+    SELECT period, gender_code, CAST(km_days AS INTEGER) AS t, count(*) FILTER (WHERE km_event) AS e,
+      count(*) FILTER (WHERE NOT km_event) AS c
+    FROM ${rel} WHERE km_days IS NOT NULL AND km_event IS NOT NULL GROUP BY ALL
+  )
+  SELECT ${group.key} AS gk, t, CAST(sum(e) AS BIGINT) AS n_event, CAST(sum(c) AS BIGINT) AS n_censored FROM (
+    SELECT period, 0 AS km_g, t, e, c FROM c UNION ALL SELECT period, gender_code, t, e, c FROM c WHERE gender_code IS NOT NULL
+  ) GROUP BY ALL)`;
+  return kmMedianSql({ counts }, { group });
 }
 
 /**
