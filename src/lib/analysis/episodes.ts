@@ -135,9 +135,12 @@ FROM certificates c POSITIONAL JOIN cert_ep_keys k;
 CREATE OR REPLACE VIEW cert_ep AS SELECT * EXCLUDE (is_last, ep_key) FROM cert_ep_all;
 ${dimTablesSql(`(SELECT unit, physician, diagnosis FROM cert_ep_all WHERE is_last
   UNION ALL SELECT unit, physician, diagnosis FROM episode_input)`)}
--- The certificates' episodes, grouped into a table first: DuckDB gives a POSITIONAL JOIN no size estimate (0 rows),
--- and would then build the hash tables of the episodes statement's joins with the dimension tables on the episodes.
-CREATE OR REPLACE TEMP TABLE ep_from_certs AS
+-- DuckDB gives the certificates' POSITIONAL JOIN (cert_ep_all) no size estimate (0 rows): with the optimiser's choice
+-- of the hash tables' side on, the joins with the dimension tables below would be built on the episodes. Off for this
+-- statement, as for cert_fact's join, so that they are built on the dimension tables, as written.
+SET disabled_optimizers = 'build_side_probe_side';
+CREATE OR REPLACE TABLE episodes AS
+WITH from_certs AS (
   SELECT any_value(patient) AS patient, any_value(ep_no) AS ep_no,
     min(start_date) AS start_date,
     max(end_date) AS end_date,
@@ -159,9 +162,8 @@ CREATE OR REPLACE TEMP TABLE ep_from_certs AS
     CAST(count(extension_reason) AS INTEGER) AS reasons,
     ${certClassCodeSql('count(*)')} AS cert_class_code,
     'certificates' AS shape
-  FROM cert_ep_all GROUP BY ep_key;
-CREATE OR REPLACE TABLE episodes AS
-WITH from_certs AS (SELECT * FROM ep_from_certs), from_episodes AS (
+  FROM cert_ep_all GROUP BY ep_key
+), from_episodes AS (
   SELECT patient, CAST(rec AS BIGINT) AS ep_no, start_date,
     coalesce(end_date, start_date + CAST(coalesce(length, date_diff('day', start_date, ${asOf}) + 1) - 1 AS INTEGER)) AS end_date,
     CAST(coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1) AS INTEGER) AS length_days,
@@ -193,7 +195,7 @@ SELECT CAST(row_number() OVER () AS INTEGER) AS episode_id, * FROM (
   ${codes.joins}
   ORDER BY ${episodeOrderSql('x')}
 );
-DROP TABLE ep_from_certs;
+RESET disabled_optimizers;
 ${FMB_DIAGNOSES_SQL}
 DROP TABLE IF EXISTS cert_fact;
 DROP TABLE IF EXISTS cert_waits;
