@@ -242,7 +242,7 @@ export class Dataset {
     const asOf = options.asOf ?? (await queryOne<{ d: string | null }>(this.engine, sql.defaultAsOf)).d;
     const built: BuildOptions = { gap: options.gap, asOf: asOf ?? new Date().toISOString().slice(0, 10) };
     this.onStage?.('episodes');
-    await this.engine.query(buildEpisodesSql(built).episodes);
+    await this.runBuildSql(buildEpisodesSql(built).episodes);
     this.built = built;
     this.written.clear();
     return built;
@@ -274,12 +274,26 @@ export class Dataset {
     if (!this.built) return Promise.reject(new Error('build() the dataset first'));
     let p = this.written.get(name);
     if (!p) {
-      const q = this.engine.query(sql(this.built)).then(() => undefined);
+      const q = this.runBuildSql(sql(this.built));
       q.catch(() => { if (this.written.get(name) === q) this.written.delete(name); });
       this.written.set(name, q);
       p = q;
     }
     return p;
+  }
+
+  /**
+   * Runs statements of the build (episodes.ts). Some turn one of DuckDB's optimisers off and on again around a
+   * statement; when one fails before it is on again, it is turned on here, so that later statements are planned as
+   * usual.
+   */
+  private async runBuildSql(sql: string): Promise<void> {
+    try {
+      await this.engine.query(sql);
+    } catch (e) {
+      await this.engine.query('RESET disabled_optimizers').catch(() => undefined);
+      throw e;
+    }
   }
 
   /** Replace the FMB table in use (`installFmbSql`); the tables that count over it are written again when asked for. */

@@ -81,6 +81,19 @@ describe('merge rule', () => {
     expect(await queryRows(engine, `SELECT count(ep_key) AS n FROM cert_ep_all`)).toEqual([{ n: 10 }]);
   });
 
+  it('a build statement that fails after turning an optimiser off leaves it on again', async () => {
+    await ds.build({ gap: 5, asOf: '2025-06-30' });
+    const setting = async () => (await queryRows<{ s: string }>(engine, `SELECT current_setting('disabled_optimizers') AS s`))[0].s;
+    expect(await setting()).toBe('');
+    // cert_fact's statement runs with the build-side optimiser off; without the episodes table it fails.
+    await engine.query(`ALTER TABLE episodes RENAME TO episodes_away`);
+    await expect(ds.ensureCertFacts()).rejects.toThrow(/episodes/);
+    expect(await setting()).toBe('');
+    await engine.query(`ALTER TABLE episodes_away RENAME TO episodes`);
+    await ds.ensureCertFacts();
+    expect(await setting()).toBe('');
+  });
+
   it('refuses a gap outside 0–90', async () => {
     await expect(ds.build({ gap: 91 })).rejects.toThrow();
   });
