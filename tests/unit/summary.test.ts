@@ -217,3 +217,36 @@ describe('the summary’s Kaplan–Meier medians', () => {
     await e.close();
   }, 60_000);
 });
+
+import { reasonsSql } from '../../src/lib/analysis/summary';
+
+describe('the extensions by reason from cert_reason_cube', () => {
+  it('equal those counted from the certificates, for whole quarters or no period, and are not used otherwise', async () => {
+    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
+    await d.build({ gap: 5 });
+    await d.ensureCertFacts();
+    const units = (await queryRows<{ unit: string }>(e, `SELECT DISTINCT unit FROM episodes WHERE unit IS NOT NULL ORDER BY 1`)).map((r) => r.unit);
+    const q = (id: string) => ({ ...NO_FILTERS, ...quarterRange(id) });
+    const lists: Filters[][] = [
+      [q('2025-Q2'), q('2025-Q1'), q('2024-Q2')],
+      [NO_FILTERS],
+      [{ ...q('2025-Q1'), genders: ['K'] }, { ...q('2024-Q4'), genders: ['K'] }, { ...q('1990-Q1'), genders: ['K'] }],
+      [{ ...q('2025-Q2'), units: [units[0], ''] }, { ...NO_FILTERS, groups: ['psychiatric'], ageBands: ['31-40', 'unknown'] }]
+    ];
+    const sorted = (rows: unknown[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const totals = new Set<number>();
+    for (const list of lists) {
+      const cube = await queryRows<{ period: number; reason: string; n: number }>(e, reasonsSql(list));
+      expect(sorted(cube), JSON.stringify(list)).toEqual(sorted(await queryRows(e, reasonsSql(list, { fromCube: false }))));
+      for (const [i] of list.entries()) totals.add(cube.filter((r) => r.period === i).reduce((a, r) => a + r.n, 0));
+    }
+    // Not vacuous: the selections count different certificates, one none.
+    expect(totals.size).toBeGreaterThan(5);
+    expect(totals.has(0)).toBe(true);
+    // A period that is not one quarter, or a physician: counted from the certificates.
+    expect(() => reasonsSql([{ ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }], { fromCube: true })).toThrow();
+    expect(() => reasonsSql([{ ...q('2025-Q1'), physicians: ['x'] }], { fromCube: true })).toThrow();
+    expect(reasonsSql([{ ...NO_FILTERS, from: '2025-01-01', to: '2025-06-30' }])).not.toContain('cert_reason_cube');
+    await e.close();
+  }, 60_000);
+});

@@ -23,6 +23,7 @@
 import { ageBandSql, certClassCodeSql, diagnosisGroupSql, isWaitingReasonSql, lengthBandNoSql } from './domain';
 import { FMB_DIAGNOSES_SQL } from './fmb';
 import { CERT_CUBE_SQL, WAIT_CELLS_SQL, waitTablesSql } from './waiting';
+import { CERT_REASON_CUBE_SQL } from './summary';
 import { codeColumnsSql, dimTablesSql, reasonCodeSql } from './dims';
 import { dateLit, intLit } from '../sql';
 
@@ -201,6 +202,7 @@ DROP TABLE IF EXISTS cert_fact;
 DROP TABLE IF EXISTS cert_waits;
 DROP TABLE IF EXISTS cert_wait_segments;
 DROP TABLE IF EXISTS cert_cube;
+DROP TABLE IF EXISTS cert_reason_cube;
 DROP TABLE IF EXISTS wait_physician_cells;
 DROP TABLE IF EXISTS wait_km_cells;
 DROP TABLE IF EXISTS wait_rows;
@@ -238,6 +240,7 @@ CREATE OR REPLACE TABLE cert_wait_segments AS
 SELECT episode_id, new_from AS s, end_date AS e FROM cert_fact
 WHERE new_from <= end_date AND episode_id IN (SELECT episode_id FROM cert_waits);
 ${CERT_CUBE_SQL}
+${CERT_REASON_CUBE_SQL}
 ${WAIT_CELLS_SQL}
 ${o.asOf ? waitTablesSql(o.asOf) : 'DROP TABLE IF EXISTS wait_rows; DROP TABLE IF EXISTS wait_days;'}`;
 

@@ -9,7 +9,8 @@ import { queryParts } from '../engine/parts';
 import type { Dataset } from '../dataset';
 import { LENGTH_BANDS, EXTENSION_REASONS } from './domain';
 import { kmMedianSql, mhSql, oeSql, type KmMedianRow, type MhRow, type OeRow } from './stats';
-import { certSelectionSql, selectionSql, type Filters, NO_FILTERS } from './filters';
+import { certSelectionSql, selectionSql, whereSql, type Filters, NO_FILTERS } from './filters';
+import { quarterOf, quarterRange } from '../periods';
 import { byCode, codedList, EPISODE_OE_STRATA, nameOfCode, reasonOfCode, SEXES_BY_CODE, type GroupKey } from './dims';
 
 const share = z.number().min(0).max(1).nullable();
@@ -209,6 +210,47 @@ function summaryCountsSql(rel: string, byPeriod: boolean): string {
 }
 
 /**
+ * `cert_reason_cube`, written with cert_fact (episodes.ts): the extension certificates counted by their episode's
+ * first and last quarter (`sq`, `eq`, as year × 10 + quarter) and the episode's unit, diagnosis group, gender and age
+ * band codes, and their reason code (NULL when blank). An episode is in a calendar quarter when it starts in or before
+ * it and ends in or after it, so the certificates of a selection whose period is a whole quarter (or none) and which
+ * chooses no physician are a sum of these cells: about a tenth of the rows of cert_fact.
+ */
+export const CERT_REASON_CUBE_SQL = `CREATE OR REPLACE TABLE cert_reason_cube AS
+SELECT CAST(year(ep_start_date) * 10 + quarter(ep_start_date) AS INTEGER) AS sq,
+  CAST(year(ep_end_date) * 10 + quarter(ep_end_date) AS INTEGER) AS eq,
+  unit_code, group_code, gender_code, age_code, reason_code, count(*) AS n
+FROM cert_fact WHERE is_extension GROUP BY ALL ORDER BY ALL;`;
+
+/** The quarter (year × 10 + quarter) a selection's period is, 0 when it has none; null when it is not one quarter. */
+function wholeQuarter(f: Filters): number | null {
+  if (!f.from && !f.to) return 0;
+  if (!f.from || !f.to) return null;
+  const q = quarterOf(f.from);
+  const r = quarterRange(q);
+  return r.from === f.from && r.to === f.to ? Number(q.slice(0, 4)) * 10 + Number(q.slice(6)) : null;
+}
+
+/**
+ * Extension certificates by reason per selection (`period` = its index; reason 'none' when blank): summed from
+ * `cert_reason_cube` when no selection chooses a physician and each period is a whole quarter or none, else counted
+ * from the selections' certificates (the same counts: tests/unit/summary.test.ts).
+ */
+export function reasonsSql(list: Filters[], opts: { fromCube?: boolean } = {}): string {
+  const quarters = list.map(wholeQuarter);
+  const usable = list.every((f, i) => f.physicians.length === 0 && quarters[i] !== null);
+  const fromCube = opts.fromCube ?? usable;
+  if (fromCube && !usable) throw new Error('cert_reason_cube has no physician and whole quarters only');
+  const counted = fromCube
+    ? list.map((f, i) => `SELECT ${i} AS period, reason_code AS rc, sum(n) AS n FROM cert_reason_cube
+        WHERE ${whereSql({ ...f, from: null, to: null })}${quarters[i] ? ` AND sq <= ${quarters[i]} AND eq >= ${quarters[i]}` : ''}
+        GROUP BY ALL`).join('\n      UNION ALL ')
+    : `SELECT period, reason_code AS rc, count(*) AS n FROM ${stackedSelectionSql(list, true)} WHERE is_extension GROUP BY 1, 2`;
+  return `SELECT period, coalesce(${reasonOfCode('rc')}, 'none') AS reason, CAST(n AS BIGINT) AS n FROM (
+      ${counted})`;
+}
+
+/**
  * Kaplan–Meier medians of each period's whole selection (name 'all') and of its women ('K') and men ('M'), in one
  * statement; groups named "period:all", "period:K", "period:M".
  */
@@ -263,8 +305,7 @@ export async function summarizeMany(ds: Dataset, list: Filters[], engine: Engine
         outcome: OVER_90, strata: codedList(GENDER_STRATA), sexes: SEXES_BY_CODE,
         group: { key: 'period', name: (k) => `CAST(${k} AS VARCHAR)` }
       }),
-      reasons: `SELECT period, coalesce(${reasonOfCode('rc')}, 'none') AS reason, n FROM (
-        SELECT period, reason_code AS rc, count(*) AS n FROM ${stackedSelectionSql(list, true)} WHERE is_extension GROUP BY 1, 2)`,
+      reasons: reasonsSql(list),
       physicians: oeByPeriodSql(rel, 'physician'),
       units: oeByPeriodSql(rel, 'unit')
     }
