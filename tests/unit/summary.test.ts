@@ -162,12 +162,20 @@ describe('every parsed row matches its zod schema', () => {
 import { summarizeMany } from '../../src/lib/analysis/summary';
 import { quarterRange } from '../../src/lib/periods';
 
+/** Both sample files built with gap 5, and their units. */
+async function bothSamples() {
+  const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
+  await d.build({ gap: 5 });
+  const units = (await queryRows<{ unit: string }>(e, `SELECT DISTINCT unit FROM episodes WHERE unit IS NOT NULL ORDER BY 1`)).map((r) => r.unit);
+  return { e, d, units };
+}
+
+/** A whole calendar quarter as the filters' period. */
+const q = (id: string) => ({ ...NO_FILTERS, ...quarterRange(id) });
+
 describe('summarizeMany: several selections in the same statement', () => {
   it('equals one summarize per selection (quarters, overlapping and empty selections, filters)', async () => {
-    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
-    await d.build({ gap: 5 });
-    const units = (await queryRows<{ unit: string }>(e, `SELECT DISTINCT unit FROM episodes WHERE unit IS NOT NULL ORDER BY 1`)).map((r) => r.unit);
-    const q = (id: string) => ({ ...NO_FILTERS, ...quarterRange(id) });
+    const { e, d, units } = await bothSamples();
     const lists = [
       [q('2025-Q2'), q('2025-Q1'), q('2024-Q2')],
       // A year and one of its quarters (overlapping), a quarter without episodes, everything.
@@ -198,9 +206,7 @@ import { kmMedianSql, type KmMedianRow } from '../../src/lib/analysis/stats';
 
 describe('the summary’s Kaplan–Meier medians', () => {
   it('are those of the selection, of its women and of its men, for each of several selections in one statement', async () => {
-    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
-    await d.build({ gap: 5 });
-    const q = (id: string) => ({ ...NO_FILTERS, ...quarterRange(id) });
+    const { e, d } = await bothSamples();
     const list: Filters[] = [q('2025-Q2'), q('2025-Q1'), { ...q('2024-Q4'), groups: ['psychiatric'] }, NO_FILTERS];
     const km = async (f: Filters) => (await queryRows<KmMedianRow>(e, kmMedianSql(selectionSql(f))))[0];
     const medians = new Set<number | null>();
@@ -222,11 +228,8 @@ import { reasonsSql } from '../../src/lib/analysis/summary';
 
 describe('the extensions by reason from cert_reason_cube', () => {
   it('equal those counted from the certificates, for whole quarters or no period, and are not used otherwise', async () => {
-    const { engine: e, ds: d } = await loadFixtures(join(SAMPLES, 'intyg-exempel.csv'), join(SAMPLES, 'rehabstod-exempel.csv'));
-    await d.build({ gap: 5 });
+    const { e, d, units } = await bothSamples();
     await d.ensureCertFacts();
-    const units = (await queryRows<{ unit: string }>(e, `SELECT DISTINCT unit FROM episodes WHERE unit IS NOT NULL ORDER BY 1`)).map((r) => r.unit);
-    const q = (id: string) => ({ ...NO_FILTERS, ...quarterRange(id) });
     const lists: Filters[][] = [
       [q('2025-Q2'), q('2025-Q1'), q('2024-Q2')],
       [NO_FILTERS],
