@@ -71,17 +71,16 @@ async function load(...names: string[]): Promise<{ engine: NodeEngine; ds: Datas
 }
 
 /**
- * A referral figure computed from the selection in one statement and from the waits `waitsWith` shares (as the view
- * reads it, next to another figure), with the days computed from the waits and read from `wait_days` (written for
- * the build's as_of, `builtAsOf`: used only when `asOf` is that); with `f`, the filters of the selection, also from
- * the filters as the view asks (the waits and days read from `wait_rows` and `wait_days` when `asOf` is the
- * build's, else computed from the filters' episodes); all must agree. Returns the rows.
+ * A referral figure of the selection `f` computed in one statement, and from the waits `waitsWith` shares (as the view
+ * reads it, next to another figure): computed from the selection's episodes, given as a relation or as its filters,
+ * and read from `wait_rows` and `wait_days` (written for the build's as_of, `builtAsOf`: used only when `asOf` is
+ * that); all must agree. Returns the rows.
  */
 async function referral<T extends Row>(engine: NodeEngine, sql: (src: WaitsSource) => string,
-  rel: string, asOf: string, builtAsOf: string = AS_OF, f?: Filters): Promise<T[]> {
+  f: Filters, asOf: string, builtAsOf: string = AS_OF): Promise<T[]> {
+  const rel = selectionSql(f);
   const direct = await queryRows<T>(engine, sql({ rel, asOf }));
-  const sources: [string | Filters, string | null][] = [[rel, null], [rel, builtAsOf]];
-  if (f) sources.push([f, null], [f, builtAsOf]);
+  const sources: [string | Filters, string | null][] = [[rel, null], [f, null], [f, builtAsOf]];
   for (const [sel, built] of sources) {
     const shared = await queryParts(engine, {
       with: waitsWith(sel, asOf, built), parts: { figure: sql(SHARED_WAITS), totals: referralTotalsSql(SHARED_WAITS) }
@@ -299,12 +298,12 @@ describe('extensions by reason on wait-certs.csv', () => {
     expect(byId.get(await epId(engine, 'P5'))?.days).toBe(20);
     expect(per).toHaveLength(4);
 
-    const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, rel, AS_OF).then((r) => r[0]);
+    const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, NO_FILTERS, AS_OF).then((r) => r[0]);
     // 5 waits (P1, P2 ×2, P3, P5); 45 + 53 + 47 + 20 = 165 days; started: P1, P2 ×2, P5 = 4; not started: P3.
     // Their episodes' days: 91 + 62 + 92 + 48 = 293.
     expect(t).toEqual({ episodes: 4, waits: 5, days: 165, given_days: 0, given_episodes: 0, started: 4, not_started: 1, waiting_now: 1, episode_days: 293 });
 
-    const causes = await referral<ReferralCauseRow>(engine, referralByCauseSql, rel, AS_OF);
+    const causes = await referral<ReferralCauseRow>(engine, referralByCauseSql, NO_FILTERS, AS_OF);
     // Operation 53 (P2); Psykoterapi 45 (P1); Neuropsykiatrisk utredning 47 (P3, waiting now);
     // Fysioterapi: P5 20 + P2 [08-01, 08-09] = 9 → 29; wait lengths 22 (05-10 − 04-18) and 9 (08-10 − 08-01) → median 15.5.
     expect(causes).toEqual([
@@ -314,7 +313,7 @@ describe('extensions by reason on wait-certs.csv', () => {
       { cause: 'Fysioterapi', episodes: 2, waits: 2, days: 29, started: 2, waiting_now: 0, median_wait_started: 15.5 }
     ]);
 
-    const hist = await referral<ReferralHistogramRow>(engine, (src) => referralHistogramSql(src), rel, AS_OF);
+    const hist = await referral<ReferralHistogramRow>(engine, (src) => referralHistogramSql(src), NO_FILTERS, AS_OF);
     // Wait lengths: 57 (P1: 03-20 → 05-16), 67 (P2: 07-10 → 09-15), 9, 22 → bins 0–29: 2, 30–59: 1, 60–89: 1.
     expect(hist).toEqual([{ lo: 0, hi: 29, n: 2 }, { lo: 30, hi: 59, n: 1 }, { lo: 60, hi: 89, n: 1 }]);
   });
@@ -327,9 +326,9 @@ describe('extensions by reason on wait-certs.csv', () => {
     const p3Id = await epId(engine, 'P3');
     const p3 = per.find((x) => x.episode_id === p3Id)!;
     expect(p3.days).toBe(18);
-    const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, r, '2026-09-01').then((r) => r[0]);
+    const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, NO_FILTERS, '2026-09-01').then((r) => r[0]);
     expect([t.started, t.not_started]).toEqual([3, 2]);
-    const hist = await referral<ReferralHistogramRow>(engine, (src) => referralHistogramSql(src), r, '2026-09-01');
+    const hist = await referral<ReferralHistogramRow>(engine, (src) => referralHistogramSql(src), NO_FILTERS, '2026-09-01');
     expect(hist.reduce((a, h) => a + h.n, 0)).toBe(3);
   });
 });
@@ -355,15 +354,15 @@ describe('episode files (rehab tool export) with waiting days and referral dates
     const of = (id: number) => per.find((r) => r.episode_id === id)!;
     expect([ids.R1, ids.R2, ids.R4].map((id) => [of(id).days, of(id).given, of(id).waiting_now]))
       .toEqual([[40, true, false], [122, false, true], [50, false, false]]);
-    const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, rel, AS_OF).then((r) => r[0]);
+    const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, NO_FILTERS, AS_OF).then((r) => r[0]);
     expect(t).toEqual({ episodes: 3, waits: 3, days: 212, given_days: 40, given_episodes: 1, started: 1, not_started: 1, waiting_now: 1,
       episode_days: 122 + 153 + 50 });
-    const causes = await referral<ReferralCauseRow>(engine, referralByCauseSql, rel, AS_OF);
+    const causes = await referral<ReferralCauseRow>(engine, referralByCauseSql, NO_FILTERS, AS_OF);
     expect(causes.map((c) => [c.cause, c.days, c.waiting_now, c.median_wait_started])).toEqual([
       ['Operation', 122, 1, null], ['Specialistbedömning', 50, 0, 121], ['Psykoterapi', 40, 0, null]
     ]);
     // 2025-12-01 → 2026-04-01 = 31 + 31 + 28 + 31 = 121 days → bin 120–149.
-    expect(await referral<ReferralHistogramRow>(engine, (src) => referralHistogramSql(src), rel, AS_OF)).toEqual([{ lo: 120, hi: 149, n: 1 }]);
+    expect(await referral<ReferralHistogramRow>(engine, (src) => referralHistogramSql(src), NO_FILTERS, AS_OF)).toEqual([{ lo: 120, hi: 149, n: 1 }]);
     // No certificates: no extension figures at all.
     expect((await queryRows<WaitingCubeRow>(engine, waitingCubeSql(NO_FILTERS))).find((r) => r.dim === 'total')?.extensions ?? 0).toBe(0);
   });
@@ -393,8 +392,7 @@ describe('a file without reason or referral columns: wait-nocols.csv', () => {
     expect(columnRole('Väntar på')).toBe('waiting_cause');
     expect(columnRole('Väntetid (dagar)')).toBe('waiting_days');
     // Nothing made up: no waits, no waiting extensions.
-    const rel = selectionSql(NO_FILTERS);
-    const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, rel, AS_OF).then((r) => r[0]);
+    const t = await referral<ReferralTotalsRow>(engine, referralTotalsSql, NO_FILTERS, AS_OF).then((r) => r[0]);
     expect([t.episodes, t.days, t.waiting_now]).toEqual([0, 0, 0]);
     const total = (await queryRows<WaitingCubeRow>(engine, waitingCubeSql(NO_FILTERS))).find((r) => r.dim === 'total')!;
     expect([total.extensions, total.waiting_extensions, total.waiting_net_days]).toEqual([1, 0, 0]);
@@ -437,7 +435,7 @@ describe('the bundled sample data (data-samples/intyg-exempel.csv): consistency 
     expect(total.waiting_extensions / total.extensions).toBeCloseTo(0.317, 3);
     expect(c.find((r) => r.dim === 'reason' && r.reason === 'first')!.with_reason).toBe(62);
     // 406 episodes carry referral columns.
-    const rt = await referral<ReferralTotalsRow>(engine, referralTotalsSql, selectionSql(NO_FILTERS), AS_OF).then((r) => r[0]);
+    const rt = await referral<ReferralTotalsRow>(engine, referralTotalsSql, NO_FILTERS, AS_OF).then((r) => r[0]);
     expect(rt.episodes).toBe(406);
   });
 });
@@ -636,12 +634,11 @@ describe('wait_rows and wait_days', () => {
     ];
     const days = new Set<number>();
     for (const f of list) {
-      const rel = selectionSql(f);
-      const [t] = await referral<ReferralTotalsRow>(e, referralTotalsSql, rel, asOf, asOf, f);
-      await referral<ReferralCauseRow>(e, referralByCauseSql, rel, asOf, asOf, f);
-      await referral<ReferralHistogramRow>(e, (src) => referralHistogramSql(src), rel, asOf, asOf, f);
+      const [t] = await referral<ReferralTotalsRow>(e, referralTotalsSql, f, asOf, asOf);
+      await referral<ReferralCauseRow>(e, referralByCauseSql, f, asOf, asOf);
+      await referral<ReferralHistogramRow>(e, (src) => referralHistogramSql(src), f, asOf, asOf);
       // Another as_of than the build's: computed from the filters' episodes.
-      await referral<ReferralTotalsRow>(e, referralTotalsSql, rel, '2025-12-31', asOf, f);
+      await referral<ReferralTotalsRow>(e, referralTotalsSql, f, '2025-12-31', asOf);
       days.add(t.days);
     }
     // Not vacuous: the episodes have waits with days, and the filters select different ones.

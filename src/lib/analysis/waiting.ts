@@ -550,28 +550,24 @@ export const SHARED_WAITS = { waits: 'sf_waits', wdays: 'sf_wdays' } as const;
 /**
  * `SHARED_WAITS` of a selection and as_of, as the shared relations of `partsSql` (the waits and their days).
  * `builtAsOf` is the as_of of the build, for which `wait_rows` and `wait_days` hold every episode's waits and days
- * (`waitTablesSql`, written with cert_fact). The selection is a relation of `episodes` rows, or its filters:
+ * (`waitTablesSql`, written with cert_fact). The selection is given by its filters (as the view does) or as a relation
+ * of `episodes` rows:
  * - filters, and `asOf` is the build's: the waits and days are the rows of those tables the filters select;
- * - a relation, and `asOf` is the build's: the waits are formed from the relation, their days read from `wait_days`;
  * - otherwise both are computed, from the relation or the filters' episodes, the days from the waits and their
  *   episodes' covered day segments.
  */
 export function waitsWith(sel: string | Filters, asOf: string, builtAsOf: string | null = null): Record<string, string> {
-  const built = builtAsOf === asOf;
-  if (typeof sel !== 'string' && built) {
+  if (typeof sel !== 'string' && builtAsOf === asOf) {
     return {
       [SHARED_WAITS.waits]: `SELECT * EXCLUDE (${EPISODE_CODES}) FROM wait_rows WHERE ${whereSql(sel)}`,
       [SHARED_WAITS.wdays]: `SELECT episode_id, cause, days, whole FROM wait_days WHERE ${whereSql(sel)}`
     };
   }
   const rel = typeof sel === 'string' ? sel : selectionSql(sel);
-  const days = built
-    ? `SELECT d.* FROM wait_days d SEMI JOIN (SELECT DISTINCT episode_id FROM ${SHARED_WAITS.waits}) w ON w.episode_id = d.episode_id`
-    : `WITH waits AS (SELECT * FROM ${SHARED_WAITS.waits}), ${wsegCte('waits')}, ${WAITS_DAYS_CTE}
-  ${WAIT_DAYS_ROWS}`;
   return {
     [SHARED_WAITS.waits]: `WITH ${waitsBaseCte(rel, asOf)} SELECT * FROM waits`,
-    [SHARED_WAITS.wdays]: days
+    [SHARED_WAITS.wdays]: `WITH waits AS (SELECT * FROM ${SHARED_WAITS.waits}), ${wsegCte('waits')}, ${WAITS_DAYS_CTE}
+  ${WAIT_DAYS_ROWS}`
   };
 }
 
