@@ -7,8 +7,8 @@ import { queryOne, queryRows } from './engine/rows';
 import { macrosSql } from './ingest/macros';
 import { SNIFF_BYTES, sniff, type Encoding, type RefusalCode, type Shape, type Sniffed } from './ingest/sniff';
 import {
-  commitSql, DROP_STAGING_SQL, dropRejectedRowsSql, dropRejectTablesSql, fileCountsSql, removeFileSql, setFileUnitSql,
-  stagingSql, TABLES_SQL
+  commitSql, COMPACT_ROWS_SQL, DROP_STAGING_SQL, dropRejectedRowsSql, dropRejectTablesSql, fileCountsSql, fileRowsSql,
+  removeFileSql, setFileUnitSql, stagingSql, TABLES_SQL
 } from './ingest/sql';
 import type { CanonicalColumn } from './ingest/headers';
 import { buildEpisodesSql, type BuildOptions } from './analysis/episodes';
@@ -134,6 +134,12 @@ export class Dataset {
   private written = new Map<'facts' | 'cells', Promise<void>>();
   /** Called as each stage of a load or build starts. */
   onStage: ((stage: LoadStage) => void) | null = null;
+  /**
+   * When at least this many rows are deleted at once (a file removed, a file's rejected rows, a file read again in
+   * another encoding), the tables are written again so that the tab gets their memory back (COMPACT_ROWS_SQL).
+   * Fewer, such as the sample data's rows, are not worth a copy of the rows that remain.
+   */
+  compactMinRows = 50_000;
 
   constructor(readonly engine: Engine, readonly salt: string = randomSalt()) {}
 
@@ -159,7 +165,7 @@ export class Dataset {
     const report = await this.ingest(fileId, input, sniffed, sniffed.encoding !== 'utf-8');
     if (!report) {
       // A byte sequence that is not UTF-8 further into the file: read it again as Windows-1252.
-      await this.engine.query(removeFileSql(fileId));
+      await this.removeRows(fileId);
       return (await this.ingest(fileId, input, { ...sniffed, encoding: 'windows-1252' }, true))!;
     }
     return report;
@@ -187,7 +193,7 @@ export class Dataset {
       this.onStage?.('check');
       await this.engine.query(commitSql(fileId, sniffed.shape, sniffed.headerLine, bad.n > 0));
       const counts = FileCountsSchema.parse(await queryOne(this.engine, fileCountsSql(fileId, sniffed.shape)));
-      await this.engine.query(dropRejectedRowsSql(fileId));
+      await this.deleteRows(dropRejectedRowsSql(fileId), counts.rows_rejected);
       if (counts.rows_rejected > 0) await applyPhysicalLines(this.engine, fileId, input, sniffed);
       const report: AcceptedReport = {
         ok: true, fileId, name: input.name, sample: input.sample ?? false, shape: sniffed.shape,
@@ -200,7 +206,7 @@ export class Dataset {
       return report;
     } catch (e) {
       // Nothing of a file that failed stays loaded.
-      await this.engine.query(removeFileSql(fileId)).catch(() => undefined);
+      await this.removeRows(fileId).catch(() => undefined);
       throw e;
     } finally {
       await this.engine.query(DROP_STAGING_SQL + dropRejectTablesSql(fileId));
@@ -210,10 +216,21 @@ export class Dataset {
 
   /** Remove a loaded file and its rows. */
   async removeFile(fileId: number): Promise<void> {
-    await this.engine.query(removeFileSql(fileId));
+    await this.removeRows(fileId);
     const i = this.files.findIndex((f) => f.fileId === fileId);
     if (i >= 0) this.files.splice(i, 1);
     this.built = null;
+  }
+
+  /** Delete a file's rows (removeFileSql), giving their memory back when they are many (compactMinRows). */
+  private async removeRows(fileId: number): Promise<void> {
+    const { n } = await queryOne<{ n: number }>(this.engine, fileRowsSql(fileId));
+    await this.deleteRows(removeFileSql(fileId), n);
+  }
+
+  private async deleteRows(sql: string, rows: number): Promise<void> {
+    await this.engine.query(sql);
+    if (rows >= this.compactMinRows) await this.engine.query(COMPACT_ROWS_SQL);
   }
 
   /** Rename the unit given to the rows of a file that had no unit column. */

@@ -1,5 +1,5 @@
 /** Parsing quirks of contract sections 1–2: headers, encodings, delimiters, value formats, rejects, refusals. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NodeEngine } from '../../src/lib/engine/node';
 import { queryOne, queryRows } from '../../src/lib/engine/rows';
 import { Dataset, type AcceptedReport } from '../../src/lib/dataset';
@@ -275,5 +275,55 @@ describe('loading files', () => {
     expect(ep).toEqual([{ length_days: 25, n_certificates: 3 }]);
     await ds.removeFile(a.fileId);
     await ds.removeFile(b.fileId);
+  });
+});
+
+describe('the memory of deleted rows', () => {
+  // Each test on an engine of its own: a Dataset numbers its files from 1 in the tables it finds.
+  let engine: NodeEngine;
+  beforeEach(async () => {
+    engine = await NodeEngine.create();
+  });
+  afterEach(() => engine.close());
+
+  /** The rows the table's storage holds, deleted ones included (DuckDB frees them only when the table is written again). */
+  const stored = async (table: string) => (await queryOne<{ n: number | null }>(engine,
+    `SELECT sum(count) AS n FROM pragma_storage_info('${table}') WHERE column_id = 0 AND segment_type <> 'VALIDITY'`)).n ?? 0;
+  const certs = (n: number, patient: string) => enc('pnr;from;to;degree\n' +
+    Array.from({ length: n }, (_v, i) => `${patient}${i};2025-01-0${1 + (i % 9)};2025-01-20;100\n`).join(''));
+
+  it('are given back when a file with many rows is removed, and the rows that remain stay as they were', async () => {
+    const ds = new Dataset(engine, 'salt');
+    ds.compactMinRows = 4;
+    const a = (await ds.addFile(bytesInput('a.csv', certs(5, 'A')))) as AcceptedReport;
+    const b = (await ds.addFile(bytesInput('b.csv', certs(3, 'B')))) as AcceptedReport;
+    const rowsOfB = await queryRows(engine, 'SELECT * FROM cert_rows WHERE file_id = ' + b.fileId);
+    expect(await stored('cert_all')).toBe(8);
+    await ds.removeFile(a.fileId);
+    expect(await stored('cert_all')).toBe(3);
+    expect(await queryRows(engine, 'SELECT * FROM cert_rows')).toEqual(rowsOfB);
+    await ds.build({ gap: 5 });
+    expect((await queryOne<{ n: number }>(engine, 'SELECT count(*) AS n FROM episodes')).n).toBe(3);
+    // Fewer rows than compactMinRows (the sample data's, say) are not worth copying the rest.
+    const c = (await ds.addFile(bytesInput('c.csv', certs(2, 'C')))) as AcceptedReport;
+    await ds.removeFile(c.fileId);
+    expect(await stored('cert_all')).toBe(5);
+  });
+
+  it('are given back after many rejected rows, and after a first read in the wrong encoding', async () => {
+    const ds = new Dataset(engine, 'salt');
+    ds.compactMinRows = 4;
+    const bad = enc('pnr;from;to;degree\nR1;2025-01-01;2025-01-10;100\n' +
+      Array.from({ length: 4 }, (_v, i) => `R${i};2025-02-30;2025-03-01;100\n`).join(''));
+    const r = (await ds.addFile(bytesInput('bad.csv', bad))) as AcceptedReport;
+    expect(r).toMatchObject({ rowsAccepted: 1, rowsRejected: 4 });
+    expect(await stored('cert_all')).toBe(1);
+    expect((await ds.rejects()).map((x) => x.line)).toEqual([3, 4, 5, 6]);
+    await ds.removeFile(r.fileId);
+    // A byte that is not UTF-8 beyond the bytes sniffed: the rows read as UTF-8 are deleted and the file read again.
+    const head = 'pnr;from;to;degree;enhet\n' + 'W;2025-01-01;2025-01-10;100;Norr\n'.repeat(2200);
+    const w = (await ds.addFile(bytesInput('w.csv', new Uint8Array([...enc(head), ...cp1252('W;2025-01-01;2025-01-10;100;Öst\n')])))) as AcceptedReport;
+    expect(w).toMatchObject({ ok: true, encoding: 'windows-1252', rowsAccepted: 2201 });
+    expect(await stored('cert_all')).toBe(2201);
   });
 });
