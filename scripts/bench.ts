@@ -6,14 +6,19 @@
  *   npm run bench -- --skip-build      reuse build-bench/ (SK_OUT_DIR .svelte-kit-bench)
  *   npm run bench -- --runs 3          loads of the 1M file in the browser (fresh tab each; the median is reported)
  *   npm run bench -- --changes 10      filter changes per view and filter (the median is reported)
- *   npm run bench -- --load FILE       only load FILE once in the browser and print what happened (no report)
+ *   npm run bench -- --load FILE       only load FILE once in the browser and print what happened (no report): the
+ *                                      marks, each statement, CPU time by thread, kernel time and page faults, and
+ *                                      the memory and faults with each progress sample
+ *   npm run bench -- --load FILE --again   then remove it in the page and load it once more in the same tab
  *   npm run bench -- --no-native       without the native DuckDB runs
  *
  * Writes docs/performance.md (and prints the same). What is measured:
  * - Browser (headless Chromium, the built site served by scripts/static-server.mjs): user-timing marks set by the app
  *   (src/lib/state.svelte.ts): load:start (file chosen) → load:ingested (rows read, checked and stored) → load:built
  *   (episodes built); load:drawn is the last DOM change of the overview after that (MutationObserver, with no query
- *   running). CPU time of the tab's renderer process (/proc) as well, since the two cores are shared.
+ *   running). CPU time of the tab's renderer process (/proc) as well, since the two cores are shared, with its part in
+ *   the kernel and the page faults (memory touched for the first time: on these virtual machines each costs about
+ *   15 µs), and by thread. The last load also loads the file a second time in the same tab.
  * - Per view ([data-nav] buttons): the time from a filter change (unit, then gender) until the view's DOM stops
  *   changing, with no query in flight (median of --changes).
  * - Peak memory of the tab: VmHWM of the renderer process (/proc/<pid>/status; the DuckDB worker and its wasm memory
@@ -89,14 +94,48 @@ function rendererPids(): number[] {
   return out;
 }
 
-function cpuMs(pid: number): number {
+/** A process's CPU time in ms (user + kernel), its kernel part, and its minor page faults, from /proc/<pid>/stat. */
+function procStat(pid: number): { cpuMs: number; sysMs: number; faults: number } {
   try {
     const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
+    return { cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10, faults: Number(f[7]) };
   } catch {
-    return 0;
+    return { cpuMs: 0, sysMs: 0, faults: 0 };
   }
+}
+
+function cpuMs(pid: number): number {
+  return procStat(pid).cpuMs;
+}
+
+/** Each thread's name, CPU time (ms) and its part in the kernel, by thread id. */
+type ThreadCpu = Map<number, { name: string; ms: number; sys: number }>;
+
+/** The threads of a process and their CPU time so far (/proc/<pid>/task). */
+function threadCpu(pid: number): ThreadCpu {
+  const out: ThreadCpu = new Map();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+        out.set(Number(tid), { name, ms: (Number(f[11]) + Number(f[12])) * 10, sys: Number(f[12]) * 10 });
+      } catch { /* exited */ }
+    }
+  } catch { /* exited */ }
+  return out;
+}
+
+/** The CPU time (ms) spent between two readings of threadCpu, and its part in the kernel, by thread name. */
+function threadCpuDelta(before: ThreadCpu, after: ThreadCpu): Record<string, { ms: number; sys: number }> {
+  const by = new Map<string, { ms: number; sys: number }>();
+  for (const [tid, t] of after) {
+    const b = by.get(t.name) ?? { ms: 0, sys: 0 };
+    by.set(t.name, { ms: b.ms + t.ms - (before.get(tid)?.ms ?? 0), sys: b.sys + t.sys - (before.get(tid)?.sys ?? 0) });
+  }
+  return Object.fromEntries([...by].filter(([, t]) => t.ms > 0).sort((a, b) => b[1].ms - a[1].ms));
 }
 
 function statusKb(pid: number, key: 'VmHWM' | 'VmRSS'): number {
@@ -191,11 +230,23 @@ interface LoadResult {
   builtMs: number;
   drawnMs: number;
   cpuMs: number;
+  /** Of cpuMs, the time in the kernel; and the minor page faults (memory touched for the first time). */
+  sysMs: number;
+  faults: number;
+  /** The tab's CPU time by thread name: the DuckDB worker (DedicatedWorker), the page (CrRendererMain), V8's
+   * compiler and garbage collector (ThreadPoolForeg…). */
+  threads: Record<string, { ms: number; sys: number }>;
+  /** The tab's memory before the file is chosen (the app with its sample data). */
+  rssBefore: number;
   peakRss: number;
   jsHeap: number;
   longestTaskMs: number;
   longTasksMs: number;
-  progress: { t: number; value: number | null; label: string }[];
+  progress: { t: number; value: number | null; label: string; rssMb?: number; faults?: number }[];
+  /** The statements from the file chosen until the episodes are ready: when each started (ms from the start), its time. */
+  statements: { at: number; ms: number; sql: string }[];
+  /** The same file loaded again in the same tab after removing it (loadInBrowser with `again`). */
+  again?: LoadResult;
 }
 
 async function openApp(browser: Browser, baseUrl: string, known: Set<number>) {
@@ -215,75 +266,117 @@ async function openApp(browser: Browser, baseUrl: string, known: Set<number>) {
   return { context, page, pid, crashed: () => crashed };
 }
 
-async function loadInBrowser(browser: Browser, baseUrl: string, file: string, known: Set<number>): Promise<LoadResult> {
+/**
+ * One load of `file` in the app's tab, measured: the file chosen, the progress sampled until the page is ready,
+ * then the marks, the statements, and the renderer's CPU time, page faults and memory.
+ */
+async function measureLoad(page: Page, pid: number | null, file: string, crashed: () => boolean): Promise<LoadResult> {
+  const result: LoadResult = {
+    outcome: 'error', message: '', rowsAccepted: null, episodes: null, wallMs: NaN, ingestedMs: NaN, builtMs: NaN, drawnMs: NaN,
+    cpuMs: NaN, sysMs: NaN, faults: NaN, threads: {}, rssBefore: NaN, peakRss: NaN, jsHeap: NaN, longestTaskMs: NaN,
+    longTasksMs: NaN, progress: [], statements: []
+  };
+  await page.evaluate(() => {
+    performance.clearMarks();
+    performance.clearMeasures();
+    (globalThis as unknown as { __bench: { longTasks: unknown[] } }).__bench.longTasks = [];
+  });
+  const stat0 = pid ? procStat(pid) : { cpuMs: 0, sysMs: 0, faults: 0 };
+  result.rssBefore = pid ? statusKb(pid, 'VmRSS') : NaN;
+  const threads0 = pid ? threadCpu(pid) : new Map();
+  const name = file.split('/').pop()!;
+  await page.setInputFiles('[data-testid="file-input"]', file);
+  // Sample the progress bar while loading.
+  const t0 = Date.now();
+  for (;;) {
+    if (crashed()) break;
+    const s = await page.evaluate(() => {
+      const p = document.querySelector('[data-testid="load-progress"]') as HTMLProgressElement | null;
+      const status = document.querySelector('main')?.getAttribute('data-status');
+      return { status, value: p ? (p.hasAttribute('value') ? p.value / (p.max || 1) : null) : undefined,
+        label: (document.querySelector('[data-testid="load-status"]')?.textContent ?? '').trim() };
+    }).catch(() => ({ status: 'gone', value: undefined, label: '' }));
+    if (s.value !== undefined) {
+      result.progress.push({ t: Date.now() - t0, value: s.value, label: s.label,
+        rssMb: pid ? Math.round(statusKb(pid, 'VmRSS') / 2 ** 20) : undefined, faults: pid ? procStat(pid).faults - stat0.faults : undefined });
+    }
+    if (s.status === 'ready' || s.status === 'error' || s.status === 'gone') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  result.wallMs = Date.now() - t0;
+  if (crashed()) {
+    result.outcome = 'crashed';
+    result.message = 'the tab crashed';
+    return result;
+  }
+  const refused = await page.locator('[data-testid="refusals"]').textContent().catch(() => null);
+  const row = page.locator(`[data-testid="load-summary"] tr[data-file="${name}"]`);
+  if (await row.count()) {
+    result.outcome = 'loaded';
+    result.rowsAccepted = Number((await row.locator('[data-field="rows-accepted"]').textContent() ?? '').replace(/\D/g, ''));
+  } else if (refused) {
+    result.outcome = 'refused';
+    result.message = refused.trim();
+  } else {
+    result.outcome = 'error';
+    result.message = (await page.locator('main [role="alert"]').first().textContent().catch(() => '')) ?? '';
+  }
+  if (result.outcome === 'loaded') {
+    const last = await settle(page, 1000);
+    await page.evaluate((t) => performance.mark('load:drawn', { startTime: t }), last);
+    const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+    result.ingestedMs = marks['load:ingested'] - marks['load:start'];
+    result.builtMs = marks['load:built'] - marks['load:start'];
+    result.drawnMs = marks['load:drawn'] - marks['load:start'];
+    result.statements = await page.evaluate(([a, b]) => performance.getEntriesByName('sql')
+      .filter((e) => e.startTime >= a && e.startTime <= b)
+      .map((e) => ({ at: Math.round(e.startTime - a), ms: Math.round(e.duration), sql: String((e as PerformanceMeasure).detail).slice(0, 100) })),
+    [marks['load:start'], marks['load:built']] as const);
+    result.episodes = Number(((await page.locator('[data-metric="episodes"] .value').textContent()) ?? '').replace(/\D/g, ''));
+    const lt = await page.evaluate(([a, b]) =>
+      (globalThis as unknown as { __bench: { longTasks: number[][] } }).__bench.longTasks.filter(([s]) => s >= a && s <= b),
+    [marks['load:start'], marks['load:drawn']] as const);
+    result.longestTaskMs = Math.max(0, ...lt.map(([, d]) => d));
+    result.longTasksMs = lt.reduce((a, [, d]) => a + d, 0);
+  }
+  if (pid) {
+    const stat1 = procStat(pid);
+    result.cpuMs = stat1.cpuMs - stat0.cpuMs;
+    result.sysMs = stat1.sysMs - stat0.sysMs;
+    result.faults = stat1.faults - stat0.faults;
+    result.threads = threadCpuDelta(threads0, threadCpu(pid));
+    result.peakRss = statusKb(pid, 'VmHWM');
+  }
+  return result;
+}
+
+/** One load's figures on one line. */
+function loadLine(r: LoadResult): string {
+  return `ingested ${sec(r.ingestedMs)} s, built ${sec(r.builtMs)} s, drawn ${sec(r.drawnMs)} s, cpu ${sec(r.cpuMs)} s ` +
+    `(kernel ${sec(r.sysMs)} s, ${r.faults} page faults), peak ${mib(r.peakRss)}`;
+}
+
+/**
+ * Loads `file` in a fresh tab of the app (measureLoad). With `again`, the file is then removed in the page and loaded
+ * once more in the same tab (`result.again`): the same work, with the tab's memory already grown and V8's optimised
+ * code for DuckDB's hot functions already compiled.
+ */
+async function loadInBrowser(browser: Browser, baseUrl: string, file: string, known: Set<number>, options: { again?: boolean } = {}): Promise<LoadResult> {
   const { context, page, pid, crashed } = await openApp(browser, baseUrl, known);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  const result: LoadResult = {
-    outcome: 'error', message: '', rowsAccepted: null, episodes: null, wallMs: NaN, ingestedMs: NaN, builtMs: NaN, drawnMs: NaN,
-    cpuMs: NaN, peakRss: NaN, jsHeap: NaN, longestTaskMs: NaN, longTasksMs: NaN, progress: []
-  };
   try {
-    await page.evaluate(() => {
-      performance.clearMarks();
-      performance.clearMeasures();
-      (globalThis as unknown as { __bench: { longTasks: unknown[] } }).__bench.longTasks = [];
-    });
-    const cpu0 = pid ? cpuMs(pid) : 0;
-    const name = file.split('/').pop()!;
-    await page.setInputFiles('[data-testid="file-input"]', file);
-    // Sample the progress bar while loading.
-    const t0 = Date.now();
-    for (;;) {
-      if (crashed()) break;
-      const s = await page.evaluate(() => {
-        const p = document.querySelector('[data-testid="load-progress"]') as HTMLProgressElement | null;
-        const status = document.querySelector('main')?.getAttribute('data-status');
-        return { status, value: p ? (p.hasAttribute('value') ? p.value / (p.max || 1) : null) : undefined,
-          label: (document.querySelector('[data-testid="load-status"]')?.textContent ?? '').trim() };
-      }).catch(() => ({ status: 'gone', value: undefined, label: '' }));
-      if (s.value !== undefined) result.progress.push({ t: Date.now() - t0, value: s.value, label: s.label });
-      if (s.status === 'ready' || s.status === 'error' || s.status === 'gone') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    result.wallMs = Date.now() - t0;
-    if (crashed()) {
-      result.outcome = 'crashed';
-      result.message = 'the tab crashed';
-      return result;
-    }
-    const refused = await page.locator('[data-testid="refusals"]').textContent().catch(() => null);
-    const row = page.locator(`[data-testid="load-summary"] tr[data-file="${name}"]`);
-    if (await row.count()) {
-      result.outcome = 'loaded';
-      result.rowsAccepted = Number((await row.locator('[data-field="rows-accepted"]').textContent() ?? '').replace(/\D/g, ''));
-    } else if (refused) {
-      result.outcome = 'refused';
-      result.message = refused.trim();
-    } else {
-      result.outcome = 'error';
-      result.message = (await page.locator('main [role="alert"]').first().textContent().catch(() => '')) ?? '';
-    }
-    if (result.outcome === 'loaded') {
-      const last = await settle(page, 1000);
-      await page.evaluate((t) => performance.mark('load:drawn', { startTime: t }), last);
-      const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
-      result.ingestedMs = marks['load:ingested'] - marks['load:start'];
-      result.builtMs = marks['load:built'] - marks['load:start'];
-      result.drawnMs = marks['load:drawn'] - marks['load:start'];
-      result.episodes = Number(((await page.locator('[data-metric="episodes"] .value').textContent()) ?? '').replace(/\D/g, ''));
-      const lt = await page.evaluate(([a, b]) =>
-        (globalThis as unknown as { __bench: { longTasks: number[][] } }).__bench.longTasks.filter(([s]) => s >= a && s <= b),
-      [marks['load:start'], marks['load:drawn']] as const);
-      result.longestTaskMs = Math.max(0, ...lt.map(([, d]) => d));
-      result.longTasksMs = lt.reduce((a, [, d]) => a + d, 0);
-    }
-    if (pid) {
-      result.cpuMs = cpuMs(pid) - cpu0;
-      result.peakRss = statusKb(pid, 'VmHWM');
-    }
+    const result = await measureLoad(page, pid, file, crashed);
     const metrics = (await cdp.send('Performance.getMetrics')).metrics;
     result.jsHeap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
+    if (options.again && result.outcome === 'loaded') {
+      const row = `[data-testid="load-summary"] tr[data-file="${file.split('/').pop()}"]`;
+      await page.click(`${row} button`);
+      await page.waitForSelector(row, { state: 'detached', timeout: 600_000 });
+      await page.waitForSelector('main[data-status="ready"]', { timeout: 600_000 });
+      await settle(page, 1000);
+      result.again = await measureLoad(page, pid, file, crashed);
+    }
     return result;
   } finally {
     if (!crashed()) await context.close().catch(() => undefined);
@@ -420,6 +513,9 @@ interface NativeResult {
   episodesMs: number;
   totalMs: number;
   cpuMs: number;
+  /** Of cpuMs, the time in the kernel; and the minor page faults of this process meanwhile. */
+  sysMs: number;
+  faults: number;
   episodes: number;
 }
 
@@ -428,12 +524,19 @@ const cpuNow = () => {
   return (c.user + c.system) / 1000;
 };
 
+/** This process's kernel CPU time (ms) and minor page faults so far. */
+const kernelNow = () => {
+  const u = process.resourceUsage();
+  return { sysMs: u.systemCPUTime / 1000, faults: u.minorPageFault };
+};
+
 /** (a) The bare engine: read_csv with sniffing, then a two-window episode query (gap 5). */
 async function nativeNaive(file: string): Promise<NativeResult> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const c = await instance.connect();
   try {
     const c0 = cpuNow();
+    const k0 = kernelNow();
     const t0 = performance.now();
     await c.run(`CREATE TABLE certs AS SELECT * FROM read_csv('${file.replace(/'/g, "''")}')`);
     const t1 = performance.now();
@@ -450,7 +553,9 @@ async function nativeNaive(file: string): Promise<NativeResult> {
       FROM s GROUP BY ALL`);
     const t2 = performance.now();
     const n = await c.runAndReadAll('SELECT count(*) FROM eps');
-    return { ingestMs: t1 - t0, episodesMs: t2 - t1, totalMs: t2 - t0, cpuMs: cpuNow() - c0, episodes: Number(n.getRows()[0][0]) };
+    const k1 = kernelNow();
+    return { ingestMs: t1 - t0, episodesMs: t2 - t1, totalMs: t2 - t0, cpuMs: cpuNow() - c0, sysMs: k1.sysMs - k0.sysMs,
+      faults: k1.faults - k0.faults, episodes: Number(n.getRows()[0][0]) };
   } finally {
     c.closeSync();
     instance.closeSync();
@@ -463,6 +568,7 @@ async function nativeProduct(file: string): Promise<NativeResult & { rowsAccepte
   try {
     const ds = new Dataset(engine);
     const c0 = cpuNow();
+    const k0 = kernelNow();
     const t0 = performance.now();
     const report = await ds.addFile(fileFromPath(file));
     const t1 = performance.now();
@@ -470,7 +576,9 @@ async function nativeProduct(file: string): Promise<NativeResult & { rowsAccepte
     const t2 = performance.now();
     if (!report.ok) throw new Error(`native load refused: ${report.code}`);
     const n = await queryOne<{ n: number }>(engine, 'SELECT count(*) AS n FROM episodes');
-    return { ingestMs: t1 - t0, episodesMs: t2 - t1, totalMs: t2 - t0, cpuMs: cpuNow() - c0, episodes: n.n, rowsAccepted: report.rowsAccepted };
+    const k1 = kernelNow();
+    return { ingestMs: t1 - t0, episodesMs: t2 - t1, totalMs: t2 - t0, cpuMs: cpuNow() - c0, sysMs: k1.sysMs - k0.sysMs,
+      faults: k1.faults - k0.faults, episodes: n.n, rowsAccepted: report.rowsAccepted };
   } finally {
     await engine.close();
   }
@@ -486,8 +594,8 @@ async function main(): Promise<void> {
     const server = await startStaticServer(resolve(root, BUILD_DIR), 0, '127.0.0.1');
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     try {
-      const r = await loadInBrowser(browser, server.url, resolve(args[only + 1]), new Set(rendererPids()));
-      console.log(JSON.stringify({ ...r, progress: r.progress.slice(0, 40) }, null, 1));
+      const r = await loadInBrowser(browser, server.url, resolve(args[only + 1]), new Set(rendererPids()), { again: flag('--again') });
+      console.log(JSON.stringify({ ...r, progress: r.progress }, null, 1));
     } finally {
       await browser.close().catch(() => undefined);
       await server.close();
@@ -499,7 +607,7 @@ async function main(): Promise<void> {
   if (!args.includes('--build-dir')) build();
 
   // Native first (nothing else of ours running).
-  const none = { ingestMs: NaN, episodesMs: NaN, totalMs: NaN, cpuMs: NaN, episodes: NaN };
+  const none = { ingestMs: NaN, episodesMs: NaN, totalMs: NaN, cpuMs: NaN, sysMs: NaN, faults: NaN, episodes: NaN };
   let naive: NativeResult = none;
   let product: NativeResult & { rowsAccepted: number } = { ...none, rowsAccepted: NaN };
   if (!flag('--no-native')) {
@@ -520,8 +628,10 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < RUNS; i++) {
       log(`browser load ${i + 1}/${RUNS} of ${FILE_1M}`);
-      const r = await loadInBrowser(browser, baseUrlOf(server.url), FILE_1M, known);
-      log(`  ${r.outcome}: ingested ${sec(r.ingestedMs)} s, built ${sec(r.builtMs)} s, drawn ${sec(r.drawnMs)} s, cpu ${sec(r.cpuMs)} s, peak ${mib(r.peakRss)}`);
+      // The last load also loads the file a second time in the same tab (LoadResult.again).
+      const r = await loadInBrowser(browser, baseUrlOf(server.url), FILE_1M, known, { again: i === RUNS - 1 });
+      log(`  ${r.outcome}: ${loadLine(r)}`);
+      if (r.again) log(`  again in the same tab: ${loadLine(r.again)}`);
       loads.push(r);
     }
     log('filter changes per view');
@@ -595,12 +705,25 @@ function renderReport(r: {
   lines.push(`- File: \`bench-data/certs-1m.csv\`, ${ok[0]?.rowsAccepted ?? r.product.rowsAccepted} certificate rows, ${(size / 2 ** 20).toFixed(0)} MiB, ` +
     `${r.product.episodes} episodes (gap 5).`, '');
   lines.push('### File → episodes ready (1M rows)', '');
-  lines.push('| | read + check + store | + dedupe + episodes | + overview drawn | CPU time |');
-  lines.push('|---|---:|---:|---:|---:|');
-  lines.push(`| Browser (DuckDB-WASM, 1 thread), median of ${ok.length} | ${sec(m((l) => l.ingestedMs))} s | ${sec(built)} s | ${sec(m((l) => l.drawnMs))} s | ${sec(m((l) => l.cpuMs))} s (tab) |`);
-  lines.push(`| Native, product SQL (NodeEngine, 2 threads) | ${sec(r.product.ingestMs)} s | ${sec(r.product.totalMs)} s | – | ${sec(r.product.cpuMs)} s |`);
-  lines.push(`| Native, naive (read_csv sniffing + two windows, 2 threads) | ${sec(r.naive.ingestMs)} s | ${sec(r.naive.totalMs)} s | – | ${sec(r.naive.cpuMs)} s |`);
+  const again = r.loads.map((l) => l.again).filter((l): l is LoadResult => l?.outcome === 'loaded');
+  const kernel = (l: { sysMs: number; faults: number }) => `${sec(l.sysMs)} s, ${Number.isFinite(l.faults) ? l.faults : '–'}`;
+  lines.push('| | read + check + store | + dedupe + episodes | + overview drawn | CPU time | of it in the kernel, page faults |');
+  lines.push('|---|---:|---:|---:|---:|---:|');
+  lines.push(`| Browser (DuckDB-WASM, 1 thread), median of ${ok.length} | ${sec(m((l) => l.ingestedMs))} s | ${sec(built)} s | ${sec(m((l) => l.drawnMs))} s | ` +
+    `${sec(m((l) => l.cpuMs))} s (tab) | ${kernel({ sysMs: m((l) => l.sysMs), faults: m((l) => l.faults) })} |`);
+  for (const a of again) {
+    lines.push(`| Browser, the same file again in the same tab | ${sec(a.ingestedMs)} s | ${sec(a.builtMs)} s | ${sec(a.drawnMs)} s | ${sec(a.cpuMs)} s (tab) | ${kernel(a)} |`);
+  }
+  lines.push(`| Native, product SQL (NodeEngine, 2 threads) | ${sec(r.product.ingestMs)} s | ${sec(r.product.totalMs)} s | – | ${sec(r.product.cpuMs)} s | ${kernel(r.product)} |`);
+  lines.push(`| Native, naive (read_csv sniffing + two windows, 2 threads) | ${sec(r.naive.ingestMs)} s | ${sec(r.naive.totalMs)} s | – | ${sec(r.naive.cpuMs)} s | ${kernel(r.naive)} |`);
   lines.push('');
+  const worker = ok.map((l) => l.threads.DedicatedWorker).filter((t) => t);
+  if (worker.length) {
+    lines.push(`The tab's CPU time by thread (median): DuckDB's worker ${sec(median(worker.map((t) => t.ms)))} s (kernel ` +
+      `${sec(median(worker.map((t) => t.sys)))} s), V8's compiler and garbage collector (ThreadPoolForeground) ` +
+      `${sec(median(ok.map((l) => l.threads.ThreadPoolForeg?.ms ?? 0)))} s. "Again": the file removed in the page and loaded once more ` +
+      `in the same tab, whose memory has already grown and whose hot wasm functions V8 has already optimised; the budget is judged on the fresh tab.`, '');
+  }
   lines.push(`Ratios, file → episodes ready: browser / native product SQL = **${ratio(built, r.product.totalMs)}**; ` +
     `browser / native naive = **${ratio(built, r.naive.totalMs)}** (budget ≤ 2.5). ` +
     `Browser runs: ${ok.map((l) => sec(l.builtMs)).join(', ')} s.`, '');
