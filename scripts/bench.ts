@@ -595,7 +595,7 @@ async function main(): Promise<void> {
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     try {
       const r = await loadInBrowser(browser, server.url, resolve(args[only + 1]), new Set(rendererPids()), { again: flag('--again') });
-      console.log(JSON.stringify({ ...r, progress: r.progress }, null, 1));
+      console.log(JSON.stringify(r, null, 1));
     } finally {
       await browser.close().catch(() => undefined);
       await server.close();
