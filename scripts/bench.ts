@@ -350,6 +350,25 @@ async function measureLoad(page: Page, pid: number | null, file: string, crashed
   return result;
 }
 
+/**
+ * The statements of the loads that took 100 ms or more, in the order they ran, each with its median time over the
+ * loads and its time when the file was loaded again in the same tab; a statement is known by its first words, with
+ * numbers (the file's id) left out.
+ */
+function loadStatements(loads: LoadResult[], again: LoadResult[]): { sql: string; ms: number; againMs: number }[] {
+  const key = (sql: string) => sql.replace(/\d+/g, '#').slice(0, 48);
+  const byKey = (l: LoadResult) => {
+    const m = new Map<string, number>();
+    for (const st of l.statements) m.set(key(st.sql), (m.get(key(st.sql)) ?? 0) + st.ms);
+    return m;
+  };
+  const maps = loads.map(byKey);
+  const again0 = again[0] ? byKey(again[0]) : new Map<string, number>();
+  return [...(maps[0]?.keys() ?? [])]
+    .map((k) => ({ sql: k.replace(/`/g, "'"), ms: median(maps.map((m) => m.get(k) ?? NaN)), againMs: again0.get(k) ?? NaN }))
+    .filter((x) => x.ms >= 100);
+}
+
 /** One load's figures on one line. */
 function loadLine(r: LoadResult): string {
   return `ingested ${sec(r.ingestedMs)} s, built ${sec(r.builtMs)} s, drawn ${sec(r.drawnMs)} s, cpu ${sec(r.cpuMs)} s ` +
@@ -723,6 +742,11 @@ function renderReport(r: {
       `${sec(median(worker.map((t) => t.sys)))} s), V8's compiler and garbage collector (ThreadPoolForeground) ` +
       `${sec(median(ok.map((l) => l.threads.ThreadPoolForeg?.ms ?? 0)))} s. "Again": the file removed in the page and loaded once more ` +
       `in the same tab, whose memory has already grown and whose hot wasm functions V8 has already optimised; the budget is judged on the fresh tab.`, '');
+  }
+  const slow = loadStatements(ok, again);
+  if (slow.length) {
+    lines.push(`The load's statements of 100 ms or more (median of the fresh loads; in brackets, again in the same tab): ` +
+      slow.map((x) => `\`${x.sql}…\` ${sec(x.ms)} s (${sec(x.againMs)} s)`).join('; ') + '.', '');
   }
   lines.push(`Ratios, file → episodes ready: browser / native product SQL = **${ratio(built, r.product.totalMs)}**; ` +
     `browser / native naive = **${ratio(built, r.naive.totalMs)}** (budget ≤ 2.5). ` +
