@@ -67,14 +67,34 @@ const mib = (bytes: number) => (Number.isFinite(bytes) ? `${Math.round(bytes / 2
 // ---------------------------------------------------------------------------------------------------------------
 // Processes: the renderer of the benchmark's tab, its CPU time and peak memory (Linux /proc)
 // ---------------------------------------------------------------------------------------------------------------
+/** A /proc stat file (of a process or a thread), or null once it has exited. */
+interface Stat {
+  name: string;
+  ppid: number;
+  /** CPU time in ms, user and kernel, and its part in the kernel. */
+  cpuMs: number;
+  sysMs: number;
+  /** Minor page faults: memory touched for the first time. */
+  faults: number;
+}
+
+function readStat(path: string): Stat | null {
+  try {
+    const st = readFileSync(path, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return { name: st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')), ppid: Number(f[1]),
+      cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10, faults: Number(f[7]) };
+  } catch {
+    return null;
+  }
+}
+
 function procTable(): Map<number, number> {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
-    try {
-      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch { /* exited */ }
+    const st = readStat(`/proc/${d}/stat`);
+    if (st) parent.set(Number(d), st.ppid);
   }
   return parent;
 }
@@ -94,19 +114,9 @@ function rendererPids(): number[] {
   return out;
 }
 
-/** A process's CPU time in ms (user + kernel), its kernel part, and its minor page faults, from /proc/<pid>/stat. */
+/** A process's CPU time, its kernel part and its minor page faults so far (zero once it has exited). */
 function procStat(pid: number): { cpuMs: number; sysMs: number; faults: number } {
-  try {
-    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-    return { cpuMs: (Number(f[11]) + Number(f[12])) * 10, sysMs: Number(f[12]) * 10, faults: Number(f[7]) };
-  } catch {
-    return { cpuMs: 0, sysMs: 0, faults: 0 };
-  }
-}
-
-function cpuMs(pid: number): number {
-  return procStat(pid).cpuMs;
+  return readStat(`/proc/${pid}/stat`) ?? { cpuMs: 0, sysMs: 0, faults: 0 };
 }
 
 /** Each thread's name, CPU time (ms) and its part in the kernel, by thread id. */
@@ -115,16 +125,14 @@ type ThreadCpu = Map<number, { name: string; ms: number; sys: number }>;
 /** The threads of a process and their CPU time so far (/proc/<pid>/task). */
 function threadCpu(pid: number): ThreadCpu {
   const out: ThreadCpu = new Map();
+  let tids: string[] = [];
   try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-        const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
-        out.set(Number(tid), { name, ms: (Number(f[11]) + Number(f[12])) * 10, sys: Number(f[12]) * 10 });
-      } catch { /* exited */ }
-    }
+    tids = readdirSync(`/proc/${pid}/task`);
   } catch { /* exited */ }
+  for (const tid of tids) {
+    const st = readStat(`/proc/${pid}/task/${tid}/stat`);
+    if (st) out.set(Number(tid), { name: st.name, ms: st.cpuMs, sys: st.sysMs });
+  }
   return out;
 }
 
@@ -151,7 +159,7 @@ function statusKb(pid: number, key: 'VmHWM' | 'VmRSS'): number {
 function newRenderer(known: Set<number>): number | null {
   const pids = rendererPids().filter((p) => !known.has(p));
   if (pids.length === 0) return null;
-  return pids.sort((a, b) => cpuMs(b) - cpuMs(a))[0];
+  return pids.sort((a, b) => procStat(b).cpuMs - procStat(a).cpuMs)[0];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
