@@ -253,3 +253,28 @@ describe('the extensions by reason from cert_reason_cube', () => {
     await e.close();
   }, 60_000);
 });
+
+describe('the summary’s extension totals and unknown gender, on certificates and a rehab export together', () => {
+  it('are those of the certificate-shape episodes, and the episodes without a gender, by their definitions', async () => {
+    const { e, d } = await bothSamples();
+    const list: Filters[] = [NO_FILTERS, q('2025-Q4'), { ...NO_FILTERS, genders: ['K'] }];
+    const seen = new Set<string>();
+    for (const [i, s] of (await summarizeMany(d, list)).entries()) {
+      // The definitions, on the episodes' own shape and gender columns.
+      const [want] = await queryRows<{ ext: number; wext: number; wnet: number; unknown: number; rehab: number }>(e, `
+        SELECT CAST(coalesce(sum(extensions) FILTER (WHERE shape = 'certificates'), 0) AS BIGINT) AS ext,
+          CAST(coalesce(sum(waiting_extensions) FILTER (WHERE shape = 'certificates'), 0) AS BIGINT) AS wext,
+          CAST(coalesce(sum(waiting_net_days) FILTER (WHERE shape = 'certificates'), 0) AS DOUBLE) AS wnet,
+          count(*) FILTER (WHERE gender IS NULL) AS unknown, count(*) FILTER (WHERE shape = 'episodes') AS rehab
+        FROM ${selectionSql(list[i])}`);
+      expect([s.waiting.extensions, s.waiting.waiting_extensions, s.waiting.waiting_net_days, s.episodes.unknown_gender])
+        .toEqual([want.ext, want.wext, want.wnet, want.unknown]);
+      // Not vacuous: the rehab export's episodes are in the selection, and there are extensions to count.
+      expect(want.rehab).toBeGreaterThan(0);
+      expect(want.ext).toBeGreaterThan(0);
+      seen.add(JSON.stringify(want));
+    }
+    expect(seen.size).toBe(list.length);
+    await e.close();
+  }, 60_000);
+});

@@ -174,6 +174,8 @@ WITH from_certs AS (
     gender, age, unit, physician, diagnosis, degree,
     CAST(coalesce(certificates, 1) AS INTEGER) AS n_certificates,
     coalesce(length, date_diff('day', start_date, coalesce(end_date, ${asOf})) + 1) * coalesce(degree, 100) / 100.0 AS net_days,
+    -- No extensions in an episode-shape row: summary.ts sums these three over every episode as the certificate-shape
+    -- episodes' totals.
     0 AS extensions, 0 AS waiting_extensions, 0.0 AS waiting_net_days, CAST(referral_date IS NOT NULL AS INTEGER) AS referrals,
     0 AS reasons,
     -- A row without a certificate count is in the class 'unknown' (NULL), not 1.

@@ -96,8 +96,11 @@ function periodsOnly(list: Filters[]): { from: string; to: string }[] | null {
 
 /** The name of the stacked selections shared by `summarizeMany`'s figures, and the columns they read. */
 const STACKED = 'sf_periods';
-const STACKED_COLUMNS = `period, gender, gender_code, age_code, group_code, unit_code, physician_code, length_days, km_days,
-  km_event, ongoing, net_days, shape, extensions, waiting_extensions, waiting_net_days`;
+// Codes and numbers only: every column is copied for each stacked episode, and a string column costs several times
+// an integer one there (docs/performance.md, fifteenth pass). The gender is tested on its code, and the shape is not
+// needed (summaryCountsSql).
+const STACKED_COLUMNS = `period, gender_code, age_code, group_code, unit_code, physician_code, length_days, km_days,
+  km_event, ongoing, net_days, extensions, waiting_extensions, waiting_net_days`;
 
 /** `key` per period: one BIGINT (NULL when `key` is), named "period:<name of key>". */
 function perPeriod(key: GroupKey): GroupKey {
@@ -161,7 +164,7 @@ export function perQuarterGenderSql(rel: string): string {
 const HEADLINE_ITEMS = `count(*) AS total,
       count(*) FILTER (WHERE ${SEXES_BY_CODE.women}) AS women,
       count(*) FILTER (WHERE ${SEXES_BY_CODE.men}) AS men,
-      count(*) FILTER (WHERE gender IS NULL) AS unknown_gender,
+      count(*) FILTER (WHERE gender_code IS NULL) AS unknown_gender,
       count(*) FILTER (WHERE ongoing) AS ongoing,
       avg(CASE WHEN length_days > 90 THEN 1.0 ELSE 0.0 END) AS over_90,
       avg(CASE WHEN length_days > 180 THEN 1.0 ELSE 0.0 END) AS over_180,
@@ -200,12 +203,13 @@ function summaryCountsSql(rel: string, byPeriod: boolean): string {
     const cond = b.hi === null ? `coalesce(length_days > ${lo}, true)` : lo === null ? `length_days <= ${b.hi}` : `length_days > ${lo} AND length_days <= ${b.hi}`;
     return `count(*) FILTER (WHERE ${cond}) AS band_${i + 1}`;
   }).join(',\n      ');
-  const certs = `FILTER (WHERE shape = 'certificates')`;
+  // The extension totals are those of the certificate-shape episodes: an episode-shape row has 0 extensions, 0 waiting
+  // extensions and 0.0 waiting net days (episodes.ts), so summing every row gives the same, without testing the shape.
   return `SELECT ${byPeriod ? 'period, ' : ''}${HEADLINE_ITEMS},
       ${bands},
-      CAST(coalesce(sum(extensions) ${certs}, 0) AS BIGINT) AS extensions,
-      CAST(coalesce(sum(waiting_extensions) ${certs}, 0) AS BIGINT) AS waiting_extensions,
-      CAST(coalesce(sum(waiting_net_days) ${certs}, 0) AS DOUBLE) AS waiting_net_days
+      CAST(coalesce(sum(extensions), 0) AS BIGINT) AS extensions,
+      CAST(coalesce(sum(waiting_extensions), 0) AS BIGINT) AS waiting_extensions,
+      CAST(coalesce(sum(waiting_net_days), 0) AS DOUBLE) AS waiting_net_days
     FROM ${rel}${byPeriod ? ' GROUP BY period' : ''}`;
 }
 
