@@ -274,6 +274,9 @@ async function openApp(browser: Browser, baseUrl: string, known: Set<number>) {
   return { context, page, pid, crashed: () => crashed };
 }
 
+/** The load summary's row of a loaded file (by its name). */
+const fileRow = (file: string) => `[data-testid="load-summary"] tr[data-file="${file.split('/').pop()}"]`;
+
 /**
  * One load of `file` in the app's tab, measured: the file chosen, the progress sampled until the page is ready,
  * then the marks, the statements, and the renderer's CPU time, page faults and memory.
@@ -292,7 +295,6 @@ async function measureLoad(page: Page, pid: number | null, file: string, crashed
   const stat0 = pid ? procStat(pid) : { cpuMs: 0, sysMs: 0, faults: 0 };
   result.rssBefore = pid ? statusKb(pid, 'VmRSS') : NaN;
   const threads0 = pid ? threadCpu(pid) : new Map();
-  const name = file.split('/').pop()!;
   await page.setInputFiles('[data-testid="file-input"]', file);
   // Sample the progress bar while loading.
   const t0 = Date.now();
@@ -318,7 +320,7 @@ async function measureLoad(page: Page, pid: number | null, file: string, crashed
     return result;
   }
   const refused = await page.locator('[data-testid="refusals"]').textContent().catch(() => null);
-  const row = page.locator(`[data-testid="load-summary"] tr[data-file="${name}"]`);
+  const row = page.locator(fileRow(file));
   if (await row.count()) {
     result.outcome = 'loaded';
     result.rowsAccepted = Number((await row.locator('[data-field="rows-accepted"]').textContent() ?? '').replace(/\D/g, ''));
@@ -397,7 +399,7 @@ async function loadInBrowser(browser: Browser, baseUrl: string, file: string, kn
     const metrics = (await cdp.send('Performance.getMetrics')).metrics;
     result.jsHeap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
     if (options.again && result.outcome === 'loaded') {
-      const row = `[data-testid="load-summary"] tr[data-file="${file.split('/').pop()}"]`;
+      const row = fileRow(file);
       await page.click(`${row} button`);
       await page.waitForSelector(row, { state: 'detached', timeout: 600_000 });
       await page.waitForSelector('main[data-status="ready"]', { timeout: 600_000 });
@@ -433,7 +435,7 @@ async function filterChanges(browser: Browser, baseUrl: string, file: string, kn
   const { context, page } = await openApp(browser, baseUrl, known);
   try {
     await page.setInputFiles('[data-testid="file-input"]', file);
-    await page.waitForSelector(`[data-testid="load-summary"] tr[data-file="${file.split('/').pop()}"]`, { timeout: 600_000 });
+    await page.waitForSelector(fileRow(file), { timeout: 600_000 });
     await page.waitForSelector('main[data-status="ready"]');
     await settle(page, 1000);
     const only = args.includes('--views') ? args[args.indexOf('--views') + 1].split(',') : null;
@@ -546,15 +548,16 @@ interface NativeResult {
   episodes: number;
 }
 
-const cpuNow = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1000;
+/** This process's CPU time (ms), its part in the kernel and its minor page faults so far. */
+const usageNow = () => {
+  const u = process.resourceUsage();
+  return { cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, sysMs: u.systemCPUTime / 1000, faults: u.minorPageFault };
 };
 
-/** This process's kernel CPU time (ms) and minor page faults so far. */
-const kernelNow = () => {
-  const u = process.resourceUsage();
-  return { sysMs: u.systemCPUTime / 1000, faults: u.minorPageFault };
+/** The CPU time, kernel time and page faults of this process since `u0` (a usageNow reading). */
+const usageSince = (u0: ReturnType<typeof usageNow>) => {
+  const u = usageNow();
+  return { cpuMs: u.cpuMs - u0.cpuMs, sysMs: u.sysMs - u0.sysMs, faults: u.faults - u0.faults };
 };
 
 /** (a) The bare engine: read_csv with sniffing, then a two-window episode query (gap 5). */
@@ -562,8 +565,7 @@ async function nativeNaive(file: string): Promise<NativeResult> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const c = await instance.connect();
   try {
-    const c0 = cpuNow();
-    const k0 = kernelNow();
+    const u0 = usageNow();
     const t0 = performance.now();
     await c.run(`CREATE TABLE certs AS SELECT * FROM read_csv('${file.replace(/'/g, "''")}')`);
     const t1 = performance.now();
@@ -580,9 +582,7 @@ async function nativeNaive(file: string): Promise<NativeResult> {
       FROM s GROUP BY ALL`);
     const t2 = performance.now();
     const n = await c.runAndReadAll('SELECT count(*) FROM eps');
-    const k1 = kernelNow();
-    return { ingestMs: t1 - t0, episodesMs: t2 - t1, totalMs: t2 - t0, cpuMs: cpuNow() - c0, sysMs: k1.sysMs - k0.sysMs,
-      faults: k1.faults - k0.faults, episodes: Number(n.getRows()[0][0]) };
+    return { ingestMs: t1 - t0, episodesMs: t2 - t1, totalMs: t2 - t0, ...usageSince(u0), episodes: Number(n.getRows()[0][0]) };
   } finally {
     c.closeSync();
     instance.closeSync();
@@ -594,8 +594,7 @@ async function nativeProduct(file: string): Promise<NativeResult & { rowsAccepte
   const engine = await NodeEngine.create({ threads: 2 });
   try {
     const ds = new Dataset(engine);
-    const c0 = cpuNow();
-    const k0 = kernelNow();
+    const u0 = usageNow();
     const t0 = performance.now();
     const report = await ds.addFile(fileFromPath(file));
     const t1 = performance.now();
@@ -603,9 +602,7 @@ async function nativeProduct(file: string): Promise<NativeResult & { rowsAccepte
     const t2 = performance.now();
     if (!report.ok) throw new Error(`native load refused: ${report.code}`);
     const n = await queryOne<{ n: number }>(engine, 'SELECT count(*) AS n FROM episodes');
-    const k1 = kernelNow();
-    return { ingestMs: t1 - t0, episodesMs: t2 - t1, totalMs: t2 - t0, cpuMs: cpuNow() - c0, sysMs: k1.sysMs - k0.sysMs,
-      faults: k1.faults - k0.faults, episodes: n.n, rowsAccepted: report.rowsAccepted };
+    return { ingestMs: t1 - t0, episodesMs: t2 - t1, totalMs: t2 - t0, ...usageSince(u0), episodes: n.n, rowsAccepted: report.rowsAccepted };
   } finally {
     await engine.close();
   }
