@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { launch, openPage } from './browser';
 import { cliJson, FIXTURES, metric, plain, ROOT, upload } from './app';
 import { fmtInt } from '../../src/lib/format';
-
+import { storedRowsSql } from '../unit/helpers';
 
 let browser: Browser;
 let dir: string;
@@ -123,15 +123,12 @@ describe('loading large files', () => {
       await upload(page, big);
       const row = '[data-testid="load-summary"] tr[data-file="region-300k.csv"]';
       await page.waitForSelector(row, { timeout: 60_000 });
-      // The rows the table's storage holds, deleted ones included: DuckDB frees deleted rows only when the table is
-      // written again (src/lib/dataset.ts, compactMinRows).
-      const stored = () => page.evaluate(async () => {
+      // The rows the table's storage holds, deleted ones included (storedRowsSql).
+      const stored = () => page.evaluate(async (sql) => {
         type E = { query(sql: string): Promise<{ getChild(n: string): { get(i: number): unknown } | null }> };
         const e = (globalThis as unknown as { __sf: { engine: E } }).__sf.engine;
-        const t = await e.query(`SELECT coalesce(sum(count), 0) AS n FROM pragma_storage_info('cert_all')
-          WHERE column_id = 0 AND segment_type <> 'VALIDITY'`);
-        return Number(t.getChild('n')?.get(0));
-      });
+        return Number((await e.query(sql)).getChild('n')?.get(0));
+      }, storedRowsSql('cert_all'));
       // The sample data's rows, deleted when the file was loaded, are still stored: too few to copy the rest for.
       expect(await stored()).toBeGreaterThan(300_000);
       await page.click(`${row} button`);

@@ -12,6 +12,14 @@ export function fixture(name: string): string {
   return join(FIXTURES, name);
 }
 
+/**
+ * SQL: the rows the storage of `table` holds, deleted ones included (DuckDB frees deleted rows only when the table is
+ * written again: src/lib/dataset.ts, compactMinRows). Column `n`, 0 for an empty table.
+ */
+export function storedRowsSql(table: string): string {
+  return `SELECT coalesce(sum(count), 0) AS n FROM pragma_storage_info('${table}') WHERE column_id = 0 AND segment_type <> 'VALIDITY'`;
+}
+
 /** A dataset with the given fixture files loaded (not yet built). */
 export async function loadFixtures(...names: string[]): Promise<{ engine: NodeEngine; ds: Dataset }> {
   const engine = await NodeEngine.create();

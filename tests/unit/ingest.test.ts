@@ -8,7 +8,7 @@ import { columnRole } from '../../src/lib/ingest/headers';
 import { macrosSql } from '../../src/lib/ingest/macros';
 import { rejectLine } from '../../src/lib/ingest/messages';
 import { sv, en } from '../../src/lib/i18n';
-import { bytesInput } from './helpers';
+import { bytesInput, storedRowsSql } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const cp1252 = (s: string) => Uint8Array.from([...s].map((ch) => {
@@ -286,9 +286,7 @@ describe('the memory of deleted rows', () => {
   });
   afterEach(() => engine.close());
 
-  /** The rows the table's storage holds, deleted ones included (DuckDB frees them only when the table is written again). */
-  const stored = async (table: string) => (await queryOne<{ n: number | null }>(engine,
-    `SELECT sum(count) AS n FROM pragma_storage_info('${table}') WHERE column_id = 0 AND segment_type <> 'VALIDITY'`)).n ?? 0;
+  const stored = async (table: string) => (await queryOne<{ n: number }>(engine, storedRowsSql(table))).n;
   const certs = (n: number, patient: string) => enc('pnr;from;to;degree\n' +
     Array.from({ length: n }, (_v, i) => `${patient}${i};2025-01-0${1 + (i % 9)};2025-01-20;100\n`).join(''));
 
